@@ -1,0 +1,3 @@
+from recess.cli import main
+
+main()

@@ -1,0 +1,117 @@
+"""Datadog error bodies, for both API families, and the translation of every failure into one.
+
+Most Datadog APIs answer `{"errors": ["message"]}`; Status Pages answer JSON:API error objects
+`{"errors": [{"title": ..., "detail": ...}]}`. Features register the path prefixes that use the
+object form; everything else, unknown routes included, gets the string form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+_OBJECT_STYLE_PREFIXES: list[str] = []
+
+_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+           409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity"}
+
+
+class ApiError(Exception):
+    """An answer other than success, with the message users see."""
+
+    def __init__(self, status: int, *messages: str, title: str | None = None) -> None:
+        super().__init__(messages[0] if messages else "")
+        self.status = status
+        self.messages = list(messages) or [_TITLES.get(status, "Error")]
+        self.title = title
+
+
+def bad_request(*messages: str) -> ApiError:
+    return ApiError(400, *messages)
+
+
+def not_found(message: str = "Not found") -> ApiError:
+    return ApiError(404, message)
+
+
+def forbidden(message: str = "Forbidden") -> ApiError:
+    return ApiError(403, message)
+
+
+def use_object_errors(prefix: str) -> None:
+    """Answer errors under `prefix` as JSON:API error objects (Status Pages)."""
+    if prefix not in _OBJECT_STYLE_PREFIXES:
+        _OBJECT_STYLE_PREFIXES.append(prefix)
+
+
+def error_response(path: str, status: int, messages: list[str], title: str | None = None) -> JSONResponse:
+    if any(path.startswith(p) for p in _OBJECT_STYLE_PREFIXES):
+        errors: list[Any] = [{"title": title or "Generic Error", "detail": m} for m in messages]
+        return JSONResponse({"errors": errors}, status_code=status, media_type="application/vnd.api+json")
+    return JSONResponse({"errors": messages}, status_code=status)
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def describe(error: dict[str, Any]) -> str:
+    """One Pydantic error as a message naming the field, in the jsonschema style Datadog uses."""
+    loc = tuple(error.get("loc", ()))
+    kind = error.get("type", "")
+    where, loc = (loc[0], loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else ("body", loc)
+    if kind == "json_invalid":
+        return f"Malformed JSON body: {error.get('ctx', {}).get('error', error.get('msg'))}"
+    if where == "query":
+        return f"Invalid query parameter '{_path(loc)}': {error.get('msg')}"
+    if where == "path":
+        return f"Invalid URL param: {_path(loc)}: {error.get('msg')}"
+    if not loc and kind in ("missing", "model_attributes_type", "dict_type"):
+        return "Invalid JSON body: an object is required"
+    field = _path(loc)
+    if kind == "missing":
+        parent, name = _path(loc[:-1]), loc[-1]
+        return f"'{name}' is a required property" + (f" of {parent}" if parent else "")
+    if kind == "extra_forbidden":
+        return f"Additional properties are not allowed ('{loc[-1]}' was unexpected)"
+    if kind in ("literal_error", "enum"):
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"Invalid value for {field}: {error.get('input')!r} is not one of {expected}"
+    return f"Invalid value for {field}: {error.get('msg')}"
+
+
+def install(app: FastAPI) -> None:
+    """Route every failure through `error_response`, so no client ever sees another shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(request.url.path, exc.status, exc.messages, exc.title)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        messages = list(dict.fromkeys(describe(e) for e in exc.errors()))
+        return error_response(request.url.path, 400, messages[:10])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"Not found: {request.method} {request.url.path}"
+        return error_response(request.url.path, exc.status_code, [message])
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        import logging
+
+        logging.getLogger("recess").exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request.url.path, 500, ["Internal Server Error"])

@@ -1,0 +1,46 @@
+"""Datadog's downtime durations: an integer and one of m, h, d, w (`30m`, `2h`, `1d`, `1w`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from recess.core.schedule.errors import ScheduleError
+
+_PATTERN = re.compile(r"^([1-9][0-9]{0,5})([mhdw])$")
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # "m" | "h" | "d" | "w"
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    @property
+    def approx(self) -> timedelta:
+        return {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}[
+            self.unit
+        ] * self.amount
+
+    def end_of(self, local_start: datetime, tz: ZoneInfo) -> datetime:
+        """The UTC end of an occurrence that starts at wall time `local_start` in `tz`.
+
+        Minutes and hours are elapsed time; days and weeks are calendar time, so `1d` from 02:30
+        ends at 02:30 the next day even across a daylight-saving change.
+        """
+        if self.unit in ("d", "w"):
+            return (local_start + self.approx).replace(tzinfo=tz).astimezone(UTC)
+        return local_start.replace(tzinfo=tz).astimezone(UTC) + self.approx
+
+
+def parse_duration(text: str) -> Duration:
+    match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        raise ScheduleError(
+            f"Invalid duration {text!r}: it must be a positive integer followed by one of 'm', 'h', 'd' or 'w'"
+        )
+    return Duration(int(match.group(1)), match.group(2))

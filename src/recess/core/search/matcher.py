@@ -1,0 +1,89 @@
+"""Expression tree -> a fast predicate over a group's tags.
+
+A tag set is indexed once as {key: frozenset(values)} (a group may carry several values of one
+key). A tree compiles to one Python expression over that index, built from reprs of the parsed
+strings only, so evaluating it costs a few dict and set look-ups and no tree walking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term
+
+TagIndex = Mapping[str, frozenset[str]]
+_EMPTY: frozenset[str] = frozenset()
+
+
+def index_tags(tags: Iterable[str]) -> dict[str, frozenset[str]]:
+    """`["env:prod", "role:web", "role:db", "canary"]` -> {"env": {"prod"}, "role": {"web","db"}, "canary": {""}}."""
+    grouped: dict[str, set[str]] = {}
+    for tag in tags:
+        key, _, value = tag.strip().lower().partition(":")
+        grouped.setdefault(key, set()).add(value)
+    return {k: frozenset(v) for k, v in grouped.items()}
+
+
+def _wildcard_regex(pattern: str) -> re.Pattern[str]:
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+@dataclass
+class _Emitter:
+    constants: dict[str, object] = field(default_factory=dict)
+
+    def const(self, value: object) -> str:
+        name = f"_c{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def emit(self, node: Node) -> str:
+        if isinstance(node, MatchAll):
+            return "True"
+        if isinstance(node, Term):
+            values = f"t.get({node.key!r}, _E)"
+            if node.pattern is None:
+                return f"({node.value!r} in {values})"
+            if node.pattern == "*":
+                return f"({node.key!r} in t)"
+            rx = self.const(_wildcard_regex(node.pattern).fullmatch)
+            return f"any(map({rx}, {values}))"
+        if isinstance(node, Not):
+            return f"(not {self.emit(node.child)})"
+        joiner = " and " if isinstance(node, And) else " or "
+        return "(" + joiner.join(self.emit(c) for c in node.children) + ")"
+
+
+def compile_matcher(node: Node) -> Callable[[TagIndex], bool]:
+    """A predicate over an index from `index_tags`."""
+    emitter = _Emitter()
+    body = emitter.emit(node)
+    namespace: dict[str, object] = {"_E": _EMPTY, **emitter.constants}
+    exec(f"def match(t):\n    return {body}\n", namespace)  # noqa: S102 - source built from reprs only
+    return namespace["match"]  # type: ignore[return-value]
+
+
+def required_terms(node: Node) -> frozenset[tuple[str, str]]:
+    """Exact `key:value` terms present in every tag set the tree matches (for indexing)."""
+    if isinstance(node, Term):
+        return frozenset({(node.key, node.value)}) if node.is_exact else frozenset()
+    if isinstance(node, And):
+        out: frozenset[tuple[str, str]] = frozenset()
+        for child in node.children:
+            out |= required_terms(child)
+        return out
+    if isinstance(node, Or):
+        sets = [required_terms(c) for c in node.children]
+        return frozenset.intersection(*sets) if sets else frozenset()
+    return frozenset()

@@ -1,0 +1,142 @@
+"""Text -> expression tree, with errors that say what is wrong."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term
+
+
+class SearchSyntaxError(ValueError):
+    """The query is not valid search syntax; the message is fit to show the user."""
+
+
+_grammar = resources.files("recess.core.search").joinpath("grammar.lark").read_text()
+_lark = Lark(_grammar, parser="lalr", lexer="contextual", maybe_placeholders=False)
+
+_WILDCARDS = "*?"
+
+
+def _unescape(text: str) -> tuple[str, str | None]:
+    """The literal value, and its wildcard pattern (or None) where `*`/`?` are unescaped."""
+    literal, pattern, wild, i = [], [], False, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            literal.append(text[i + 1])
+            pattern.append("\\" + text[i + 1])
+            i += 2
+            continue
+        if ch in _WILDCARDS:
+            wild = True
+        literal.append(ch)
+        pattern.append(ch)
+        i += 1
+    return "".join(literal), ("".join(pattern) if wild else None)
+
+
+class _ToTree(Transformer):
+    """Lark's parse tree -> recess's expression tree. Grouped values carry their key down."""
+
+    def plain(self, items: list[Token]) -> tuple[str, str | None]:
+        return _unescape(str(items[0]))
+
+    def quoted(self, items: list[Token]) -> tuple[str, str | None]:
+        inner = str(items[0])[1:-1]
+        literal, _ = _unescape(inner)
+        return literal, None  # quotes make wildcards literal
+
+    def negate(self, items: list[object]) -> object:
+        child = items[0]
+        if isinstance(child, Term | Not | And | Or | MatchAll):
+            return Not(child)
+        return ("not", child)  # a value under a grouped key; _bind makes it a term
+
+    def value_or(self, items: list[object]) -> object:
+        return ("or", tuple(items))
+
+    def value_and(self, items: list[object]) -> object:
+        return ("and", tuple(items))
+
+    def or_expr(self, items: list[Node]) -> Node:
+        return Or(tuple(items))
+
+    def and_expr(self, items: list[Node]) -> Node:
+        return And(tuple(items))
+
+    def field(self, items: list[object]) -> Node:
+        key, _ = _unescape(str(items[0]))
+        return _bind(key, items[1])
+
+    def bare(self, items: list[Token]) -> Node:
+        raise SearchSyntaxError("All values must have a key")
+
+    def match_all(self, items: list[Token]) -> Node:
+        return MatchAll()
+
+
+def _bind(key: str, value: object) -> Node:
+    """Turn a value expression under `key` into terms: `k:(a OR -b)` is `k:a OR -k:b`."""
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and value[0] in ("not", "or", "and"):
+        op, arg = value
+        if op == "not":
+            return Not(_bind(key, arg))
+        children = tuple(_bind(key, v) for v in arg)  # type: ignore[union-attr]
+        return Or(children) if op == "or" else And(children)
+    literal, pattern = value  # type: ignore[misc]
+    return Term(key.lower(), literal.lower(), pattern.lower() if pattern else None)
+
+
+def _check_balance(text: str) -> None:
+    depth, quoted, escaped = 0, False, False
+    for ch in text:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise SearchSyntaxError("Unbalanced parentheses: ')' without a matching '('")
+    if quoted:
+        raise SearchSyntaxError("Unterminated quoted value")
+    if depth > 0:
+        raise SearchSyntaxError("Unbalanced parentheses: '(' is never closed")
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> Node:
+    """Parse `text`; raise SearchSyntaxError with a user-facing message when it is not valid."""
+    if not text or not text.strip():
+        raise SearchSyntaxError("The query must not be empty")
+    _check_balance(text)
+    try:
+        tree = _lark.parse(text)
+    except UnexpectedCharacters as exc:
+        raise SearchSyntaxError(f"Invalid query: unexpected character {text[exc.pos_in_stream]!r} at position {exc.column}") from None
+    except UnexpectedEOF:
+        raise SearchSyntaxError("Invalid query: it ends where a term was expected") from None
+    except UnexpectedToken as exc:
+        token = exc.token
+        if token.type == "$END":
+            raise SearchSyntaxError("Invalid query: it ends where a term was expected") from None
+        raise SearchSyntaxError(f"Invalid query: unexpected {str(token)!r} at position {token.column}") from None
+    except UnexpectedInput as exc:  # pragma: no cover - other lark failures
+        raise SearchSyntaxError(f"Invalid query: {exc}") from None
+    try:
+        node = _ToTree().transform(tree)
+    except Exception as exc:  # lark wraps errors raised inside the transformer
+        cause = getattr(exc, "orig_exc", exc)
+        if isinstance(cause, SearchSyntaxError):
+            raise cause from None
+        raise
+    if isinstance(node, Term | MatchAll | Not | And | Or):
+        return node
+    raise SearchSyntaxError("All values must have a key")

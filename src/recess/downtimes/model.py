@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from recess.core.db import Base, BigId, UTCDateTime
+
+
+class Downtime(Base):
+    """One downtime, whichever API created it.
+
+    `id` is the v1 integer id and `uuid` the v2 id. For a one-time schedule `start`/`end` are the
+    schedule; for a recurring one they bound all its occurrences (`end` None: it never ends) and
+    `timezone` + `recurrences` hold the rules.
+    """
+
+    __tablename__ = "downtimes"
+    __table_args__ = (Index("ix_downtimes_org_created", "org_id", "created", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    api_version: Mapped[int] = mapped_column(SmallInteger)  # the API that created it: 1 or 2
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created: Mapped[datetime] = mapped_column(UTCDateTime())
+    modified: Mapped[datetime] = mapped_column(UTCDateTime())
+    canceled: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    scope: Mapped[str] = mapped_column(Text)
+    monitor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    monitor_tags: Mapped[list[str] | None] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text)
+    display_timezone: Mapped[str] = mapped_column(String(64))
+    mute_first_recovery_notification: Mapped[bool] = mapped_column(Boolean)
+    notify_end_states: Mapped[list[str]] = mapped_column(JSON)
+    notify_end_types: Mapped[list[str]] = mapped_column(JSON)
+
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    recurrences: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)

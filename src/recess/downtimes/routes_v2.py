@@ -1,0 +1,150 @@
+"""/api/v2/downtime: translate the wire to rules and store calls, one transaction a request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from recess.accounts.auth import require
+from recess.accounts.permissions import MONITORS_DOWNTIME
+from recess.accounts.store import Principal
+from recess.core import clock
+from recess.core.db import Database
+from recess.core.errors import ApiError, bad_request
+from recess.core.http import database, json, no_content
+from recess.core.ids import is_uuid
+from recess.core.jsonapi import dedupe, parse_include
+from recess.downtimes import rules, store
+from recess.downtimes import schemas_v2 as wire
+from recess.downtimes.model import Downtime
+from recess.downtimes.rules import DowntimeError
+
+router = APIRouter(prefix="/api/v2/downtime", tags=["Downtimes"])
+can_downtime = require(MONITORS_DOWNTIME)
+INCLUDES = ("created_by", "monitor")
+DEFAULT_PAGE = 30
+
+
+def _check_id(downtime_id: str) -> str:
+    if not is_uuid(downtime_id):
+        raise bad_request("Invalid URL param: downtime_id must be an uuid")
+    return downtime_id.lower()
+
+
+def _status(row: Downtime, now: datetime) -> str:
+    return rules.status(row.canceled, rules.schedule_of(row.start, row.end, row.timezone, row.recurrences), now)
+
+
+def _documents(session: Any, rows: list[Downtime], now: datetime, include: set[str] | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Data documents for `rows`; with `include` not None, relationships and the included resources."""
+    users = store.users_by_id(session, {r.created_by for r in rows}) if include is not None else {}
+    data, included = [], []
+    for row in rows:
+        doc: dict[str, Any] = {"type": "downtime", "id": row.uuid, "attributes": wire.attributes(row, _status(row, now), now)}
+        if include is not None:
+            creator = users[row.created_by]
+            doc["relationships"] = wire.relationships(row, creator.uuid)
+            if "created_by" in include:
+                included.append(wire.user_document(creator))
+            # Monitors arrive with the monitors feature; until then nothing is there to include.
+        data.append(doc)
+    return data, dedupe(included)
+
+
+def _single(session: Any, row: Downtime, now: datetime, include: set[str] | None) -> dict[str, Any]:
+    data, included = _documents(session, [row], now, include)
+    body: dict[str, Any] = {"data": data[0]}
+    if include is not None:
+        body["included"] = included
+    return body
+
+
+@router.get("", summary="Get all downtimes")
+def list_downtimes(
+    current_only: bool = Query(False, description="Only return downtimes that are active when the request is made."),
+    include: str | None = Query(None, description="Comma-separated: created_by, monitor."),
+    page_offset: int = Query(0, alias="page[offset]", ge=0),
+    page_limit: int = Query(DEFAULT_PAGE, alias="page[limit]", ge=1, le=1000),
+    principal: Principal = Depends(can_downtime),
+    db: Database = Depends(database),
+) -> Response:
+    wanted = parse_include(include, INCLUDES)
+    now = clock.now()
+    with db.session() as session:
+        if current_only:
+            active = [r for r in store.possibly_active(session, principal.org_id, now) if _status(r, now) == "active"]
+            total, rows = len(active), active[page_offset : page_offset + page_limit]
+        else:
+            page, total = store.page(session, principal.org_id, page_offset, page_limit)
+            rows = list(page)
+        data, included = _documents(session, rows, now, wanted or None)
+    body: dict[str, Any] = {"data": data, "meta": {"page": {"total_filtered_count": total}}}
+    if wanted:
+        body["included"] = included
+    return json(body)
+
+
+@router.post("", summary="Schedule a downtime", status_code=200)
+def create_downtime(
+    request: wire.CreateRequest, principal: Principal = Depends(can_downtime), db: Database = Depends(database)
+) -> Response:
+    now = clock.now()
+    try:
+        fields = rules.create(wire.provided(request.data.attributes), now)
+    except DowntimeError as exc:
+        raise bad_request(str(exc)) from None
+    with db.session() as session:
+        row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)  # type: ignore[arg-type]
+        return json(_single(session, row, now, {"created_by"}))
+
+
+@router.get("/{downtime_id}", summary="Get a downtime")
+def get_downtime(
+    downtime_id: str,
+    include: str | None = Query(None, description="Comma-separated: created_by, monitor."),
+    principal: Principal = Depends(can_downtime),
+    db: Database = Depends(database),
+) -> Response:
+    downtime_id = _check_id(downtime_id)
+    wanted = parse_include(include, INCLUDES)
+    now = clock.now()
+    with db.session() as session:
+        row = store.by_uuid(session, principal.org_id, downtime_id)
+        if row is None:
+            raise ApiError(404, "Downtime not found")
+        return json(_single(session, row, now, wanted or None))
+
+
+@router.patch("/{downtime_id}", summary="Update a downtime")
+def update_downtime(
+    downtime_id: str, request: wire.UpdateRequest, principal: Principal = Depends(can_downtime), db: Database = Depends(database)
+) -> Response:
+    downtime_id = _check_id(downtime_id)
+    if request.data.id.lower() != downtime_id:
+        raise bad_request(f"data.id {request.data.id!r} does not match the downtime_id in the URL")
+    now = clock.now()
+    with db.session() as session:
+        row = store.by_uuid(session, principal.org_id, downtime_id, for_update=True)
+        if row is None:
+            raise ApiError(404, "Downtime not found")
+        if row.canceled is not None:
+            raise bad_request(f"Downtime {downtime_id} is canceled and cannot be updated")
+        try:
+            fields = rules.update(store.fields_of(row), wire.provided(request.data.attributes), now)
+        except DowntimeError as exc:
+            raise bad_request(str(exc)) from None
+        store.write(row, fields, principal.user_id, now)  # type: ignore[arg-type]
+        return json(_single(session, row, now, {"created_by"}))
+
+
+@router.delete("/{downtime_id}", summary="Cancel a downtime", status_code=204, response_class=Response)
+def cancel_downtime(downtime_id: str, principal: Principal = Depends(can_downtime), db: Database = Depends(database)) -> Response:
+    downtime_id = _check_id(downtime_id)
+    with db.session() as session:
+        row = store.by_uuid(session, principal.org_id, downtime_id, for_update=True)
+        if row is None:
+            raise ApiError(404, f"Downtime {downtime_id} not found")
+        store.cancel(row, principal.user_id, clock.now())  # type: ignore[arg-type]
+    return no_content()

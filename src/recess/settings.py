@@ -1,0 +1,21 @@
+"""One settings object, read from RECESS_* environment variables."""
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECESS_", extra="ignore")
+
+    # Plain URLs are accepted; recess picks its own driver (see core.db.normalize_url).
+    database_url: str = "sqlite:///recess.db"
+    api_key: str | None = None
+    app_key: str | None = None
+    # The host name shown in links such as page_url; Datadog shows the org's own subdomain.
+    public_url: str = "http://127.0.0.1:8080"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
