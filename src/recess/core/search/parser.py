@@ -72,6 +72,9 @@ class _ToTree(Transformer):
         return _bind(key, items[1])
 
     def bare(self, items: list[Token]) -> Node:
+        word = str(items[0])
+        if word in ("AND", "OR", "NOT"):
+            raise SearchSyntaxError(f"Invalid query: {word} needs a term on each side")
         raise SearchSyntaxError("All values must have a key")
 
     def match_all(self, items: list[Token]) -> Node:

@@ -1,0 +1,131 @@
+"""Shared test fixtures: live recess servers on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+PG_ADMIN_URL = os.environ.get("RECESS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = [b for b in os.environ.get("RECESS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `recess serve` and the admin key pair it was started with."""
+
+    url: str
+    database_url: str
+    api_key: str
+    app_key: str
+    backend: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, api_key: str | None = None, app_key: str | None = None) -> dict[str, str]:
+        return {"DD-API-KEY": api_key or self.api_key, "DD-APPLICATION-KEY": app_key or self.app_key}
+
+    def http(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers=self.headers(), timeout=30)
+
+    def cli(self, *args: str) -> str:
+        """Run the `recess` command against this server's database."""
+        done = subprocess.run(
+            [sys.executable, "-m", "recess", *args], env=self.env, capture_output=True, text=True, timeout=120
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"recess {' '.join(args)} failed: {done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def create_keys(self, *args: str) -> tuple[str, str]:
+        out = dict(line.split("=", 1) for line in self.cli("keys", "create", *args).split())
+        return out["DD_API_KEY"], out["DD_APP_KEY"]
+
+    def start(self) -> None:
+        assert self.log_path is not None
+        log = self.log_path.open("ab")
+        port = int(self.url.rsplit(":", 1)[1])
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "recess", "serve", "--port", str(port), "--log-level", "warning"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"recess exited early:\n{self.log_path.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/validate", headers=self.headers(), timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"recess did not start:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    import psycopg
+
+    name = f"recess_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _database_url(backend: str, tmp: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'recess.db'}"
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    backend = request.param
+    tmp = tmp_path_factory.mktemp(f"recess-{backend}")
+    database_url = _database_url(backend, tmp, request)
+    api_key, app_key = secrets.token_hex(16), secrets.token_hex(20)
+    env = {**os.environ, "RECESS_DATABASE_URL": database_url, "RECESS_API_KEY": api_key, "RECESS_APP_KEY": app_key}
+    srv = Server(
+        url=f"http://127.0.0.1:{free_port()}", database_url=database_url, api_key=api_key, app_key=app_key,
+        backend=backend, env=env, log_path=tmp / "server.log",
+    )
+    srv.start()
+    yield srv
+    srv.stop()
