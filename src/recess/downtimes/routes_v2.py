@@ -74,8 +74,8 @@ def list_downtimes(
     now = clock.now()
     with db.session() as session:
         if current_only:
-            active = [r for r in store.possibly_active(session, principal.org_id, now) if _status(r, now) == "active"]
-            total, rows = len(active), active[page_offset : page_offset + page_limit]
+            active = [i for i, schedule in store.possibly_active(session, principal.org_id, now) if rules.status(None, schedule, now) == "active"]
+            total, rows = len(active), store.by_ids(session, active[page_offset : page_offset + page_limit])
         else:
             page, total = store.page(session, principal.org_id, page_offset, page_limit)
             rows = list(page)
