@@ -14,6 +14,7 @@ from recess.accounts.store import bootstrap_admin
 from recess.core import errors
 from recess.core.db import Database
 from recess.core.http import JsonBodies
+from recess.downtimes import routes_v1 as downtimes_v1
 from recess.downtimes import routes_v2 as downtimes_v2
 from recess.settings import Settings, get_settings
 
@@ -47,5 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(JsonBodies)
     app.include_router(accounts_routes.router)
+    app.include_router(downtimes_v1.router)
     app.include_router(downtimes_v2.router)
     return app

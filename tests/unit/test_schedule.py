@@ -144,3 +144,18 @@ def test_bad_time_zones_and_starts() -> None:
         parse_local_start("2026-01-01T00:00:00+01:00")
     with pytest.raises(ScheduleError):
         parse_local_start("tomorrow")
+
+
+def test_start_is_always_the_first_occurrence() -> None:
+    # 2026-11-22 is a Sunday; the rule says weekdays. The start still counts (RFC 5545).
+    schedule = recurring("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "1h", "2026-11-22T10:00")
+    assert schedule.current(utc("2026-11-22T09:00")).start == utc("2026-11-22T10:00")
+    assert schedule.current(utc("2026-11-22T12:00")).start == utc("2026-11-23T10:00")
+
+
+def test_internal_seconds_unit_is_not_public() -> None:
+    from recess.core.schedule.duration import PUBLIC_UNITS
+
+    assert parse_duration("3601s").approx == timedelta(seconds=3601)
+    with pytest.raises(ScheduleError):
+        parse_duration("3601s", PUBLIC_UNITS)

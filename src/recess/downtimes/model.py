@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recess.core.db import Base, BigId, UTCDateTime
@@ -42,3 +42,27 @@ class Downtime(Base):
     end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     timezone: Mapped[str | None] = mapped_column(String(64))
     recurrences: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+
+    # As v1 last wrote them, to echo them back: the scope as a list of terms, and the recurrence
+    # object. None when v2 wrote the scope or schedule last (v1 then derives its view).
+    v1_scope: Mapped[list[str] | None] = mapped_column(JSON)
+    v1_recurrence: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class V1Id(Base):
+    """Allocates v1 integer ids, shared by downtimes and their occurrences so they never clash."""
+
+    __tablename__ = "v1_ids"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+
+
+class Occurrence(Base):
+    """A v1 id for one occurrence of a recurring downtime: its `active_child`."""
+
+    __tablename__ = "downtime_occurrences"
+    __table_args__ = (UniqueConstraint("downtime_id", "start"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    downtime_id: Mapped[int] = mapped_column(ForeignKey("downtimes.id"), index=True)
+    start: Mapped[datetime] = mapped_column(UTCDateTime())

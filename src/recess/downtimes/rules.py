@@ -13,6 +13,7 @@ from typing import Any
 from recess.core.schedule import (
     OneTime, Recurrence, Recurring, Schedule, ScheduleError, Window, parse_local_start, resolve_timezone, state_at,
 )
+from recess.core.schedule.duration import PUBLIC_UNITS, Duration, parse_duration
 from recess.core.schedule.recurrence import format_local_start
 from recess.core.search import SearchSyntaxError, parse
 
@@ -117,7 +118,9 @@ def _recurring(schedule: dict[str, Any], timezone: str, now: datetime) -> tuple[
     for i, item in enumerate(items):
         try:
             start = parse_local_start(item["start"]) if item.get("start") else now.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
-            recurrence = Recurrence.build(item["rrule"], item["duration"], start, tz)
+            length = item["duration"]  # v1 hands in a Duration of any unit; users write m/h/d/w
+            length = length if isinstance(length, Duration) else parse_duration(length, PUBLIC_UNITS)
+            recurrence = Recurrence.build(item["rrule"], length, start, tz)
         except ScheduleError as exc:
             raise DowntimeError(f"schedule.recurrences[{i}]: {exc}") from None
         built.append(recurrence)

@@ -6,12 +6,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
+from typing import Any
+
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recess.accounts.model import User
 from recess.core.ids import time_uuid
-from recess.downtimes.model import Downtime
+from recess.downtimes.model import Downtime, Occurrence, V1Id
 from recess.core.schedule import Schedule
 from recess.downtimes.rules import Fields, schedule_of
 
@@ -22,9 +25,17 @@ def fields_of(row: Downtime) -> Fields:
     return Fields(**{name: getattr(row, name) for name in _FIELD_NAMES})
 
 
+def allocate_id(session: Session) -> int:
+    """A new v1 integer id, unique across downtimes and occurrences."""
+    slot = V1Id()
+    session.add(slot)
+    session.flush()
+    return slot.id
+
+
 def insert(session: Session, org_id: int, user_id: int, fields: Fields, now: datetime, api_version: int) -> Downtime:
     row = Downtime(
-        uuid=time_uuid(), org_id=org_id, api_version=api_version, created_by=user_id, updated_by=None,
+        id=allocate_id(session), uuid=time_uuid(), org_id=org_id, api_version=api_version, created_by=user_id, updated_by=None,
         created=now, modified=now, canceled=None, **asdict(fields),
     )
     session.add(row)
@@ -32,9 +43,20 @@ def insert(session: Session, org_id: int, user_id: int, fields: Fields, now: dat
     return row
 
 
-def write(row: Downtime, fields: Fields, user_id: int, now: datetime) -> None:
+_KEEP: Any = object()
+
+
+def write(
+    row: Downtime, fields: Fields, user_id: int, now: datetime, *, v1_scope: Any = _KEEP, v1_recurrence: Any = _KEEP
+) -> None:
+    """Store new fields. The v1 echoes are replaced when given, and dropped when the scope or
+    schedule they echo changed through v2."""
+    scope_changed = fields.scope != row.scope
+    schedule_changed = (fields.timezone, fields.recurrences) != (row.timezone, row.recurrences)
     for name, value in asdict(fields).items():
         setattr(row, name, value)
+    row.v1_scope = v1_scope if v1_scope is not _KEEP else (None if scope_changed else row.v1_scope)
+    row.v1_recurrence = v1_recurrence if v1_recurrence is not _KEEP else (None if schedule_changed else row.v1_recurrence)
     row.updated_by = user_id
     row.modified = now
 
@@ -87,6 +109,50 @@ def by_ids(session: Session, ids: list[int]) -> list[Downtime]:
         return []
     found = {r.id: r for r in session.scalars(select(Downtime).where(Downtime.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def by_v1_id(session: Session, org_id: int, v1_id: int, *, for_update: bool = False) -> tuple[Downtime, Occurrence | None] | None:
+    """The downtime with this v1 id, or the one whose occurrence has it (with that occurrence)."""
+    query = select(Downtime).where(Downtime.org_id == org_id, Downtime.id == v1_id)
+    row = session.scalar(query.with_for_update() if for_update else query)
+    if row is not None:
+        return row, None
+    occurrence = session.get(Occurrence, v1_id)
+    if occurrence is None:
+        return None
+    query = select(Downtime).where(Downtime.org_id == org_id, Downtime.id == occurrence.downtime_id)
+    row = session.scalar(query.with_for_update() if for_update else query)
+    return (row, occurrence) if row is not None else None
+
+
+def occurrence_id(session: Session, downtime_id: int, start: datetime) -> int:
+    """The stable v1 id of one occurrence, allocated the first time anyone asks."""
+    found = session.scalar(select(Occurrence.id).where(Occurrence.downtime_id == downtime_id, Occurrence.start == start))
+    if found is not None:
+        return found
+    new_id = allocate_id(session)
+    with session.begin_nested():
+        session.add(Occurrence(id=new_id, downtime_id=downtime_id, start=start))
+        try:
+            session.flush()
+        except IntegrityError:  # another request allocated it first
+            pass
+    if (found := session.scalar(select(Occurrence.id).where(Occurrence.downtime_id == downtime_id, Occurrence.start == start))) is not None:
+        return found
+    return new_id
+
+
+def all_rows(session: Session, org_id: int) -> Sequence[Downtime]:
+    return session.scalars(select(Downtime).where(Downtime.org_id == org_id).order_by(Downtime.created, Downtime.id)).all()
+
+
+def open_v1_rows(session: Session, org_id: int) -> Sequence[Downtime]:
+    """Downtimes that v1 created and nobody canceled yet."""
+    return session.scalars(
+        select(Downtime)
+        .where(Downtime.org_id == org_id, Downtime.api_version == 1, Downtime.canceled.is_(None))
+        .order_by(Downtime.id)
+    ).all()
 
 
 def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
