@@ -21,7 +21,7 @@ _cache_lock = Lock()
 
 
 def _resolve(db: Database, api_key: str, app_key: str) -> Principal | None:
-    with db.session() as session:
+    with db.read() as session:
         org_id = store.org_of_api_key(session, api_key)
         if org_id is None:
             return None

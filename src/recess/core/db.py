@@ -62,17 +62,29 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _sqlite_engine(url: str, begin: str) -> Engine:
+    # pysqlite's own transaction handling is switched off (isolation_level=None) so that each
+    # transaction starts with our BEGIN: IMMEDIATE for writers, so that two writers queue on the
+    # busy timeout instead of one failing with "database is locked" when it upgrades its lock.
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None}, pool_size=10, max_overflow=20
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    return engine
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = normalize_url(url)
         if self.url.startswith("sqlite"):
-            self.engine: Engine = create_engine(
-                self.url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10, max_overflow=20
-            )
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.engine: Engine = _sqlite_engine(self.url, "BEGIN IMMEDIATE")
+            self._reader = _sqlite_engine(self.url, "BEGIN")
         else:
             self.engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self._reader = self.engine
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -82,6 +94,12 @@ class Database:
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back when it raises."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads (on SQLite it does not hold the write lock)."""
+        with self._read_sessions() as session, session.begin():
             yield session
 
     def migrate(self) -> None:
@@ -99,3 +117,4 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._reader.dispose()

@@ -72,7 +72,7 @@ def list_downtimes(
 ) -> Response:
     wanted = parse_include(include, INCLUDES)
     now = clock.now()
-    with db.session() as session:
+    with db.read() as session:
         if current_only:
             active = [i for i, schedule in store.possibly_active(session, principal.org_id, now) if rules.status(None, schedule, now) == "active"]
             total, rows = len(active), store.by_ids(session, active[page_offset : page_offset + page_limit])
@@ -110,7 +110,7 @@ def get_downtime(
     downtime_id = _check_id(downtime_id)
     wanted = parse_include(include, INCLUDES)
     now = clock.now()
-    with db.session() as session:
+    with db.read() as session:
         row = store.by_uuid(session, principal.org_id, downtime_id)
         if row is None:
             raise ApiError(404, "Downtime not found")
