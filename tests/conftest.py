@@ -58,6 +58,11 @@ class Server:
         out = dict(line.split("=", 1) for line in self.cli("keys", "create", *args).split())
         return out["DD_API_KEY"], out["DD_APP_KEY"]
 
+    def advance(self, seconds: float) -> None:
+        """Move the server's clock forward (the test servers run with RECESS_TEST_CLOCK=1)."""
+        with self.http() as http:
+            http.post("/api/v1/_recess/clock", json={"seconds": seconds}).raise_for_status()
+
     def start(self) -> None:
         assert self.log_path is not None
         log = self.log_path.open("ab")
@@ -92,40 +97,55 @@ class Server:
         self.start()
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    import psycopg
-
-    name = f"recess_test_{os.getpid()}_{secrets.token_hex(3)}"
-    try:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _database_url(backend: str, tmp: Path, request: pytest.FixtureRequest) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp / 'recess.db'}"
-    return request.getfixturevalue("pg_database")
+    return pg_database_for(tmp.name, request)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    backend = request.param
-    tmp = tmp_path_factory.mktemp(f"recess-{backend}")
+def pg_database_for(name: str, request: pytest.FixtureRequest) -> str:
+    """A fresh PostgreSQL database for one server, dropped at the end of the session."""
+    import psycopg
+
+    db_name = f"recess_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+    request.session.config.add_cleanup(drop)  # type: ignore[attr-defined]
+    return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{db_name}"
+
+
+def launch(backend: str, tmp: Path, request: pytest.FixtureRequest) -> Server:
     database_url = _database_url(backend, tmp, request)
     api_key, app_key = secrets.token_hex(16), secrets.token_hex(20)
-    env = {**os.environ, "RECESS_DATABASE_URL": database_url, "RECESS_API_KEY": api_key, "RECESS_APP_KEY": app_key}
+    env = {**os.environ, "RECESS_DATABASE_URL": database_url, "RECESS_API_KEY": api_key, "RECESS_APP_KEY": app_key,
+           "RECESS_TEST_CLOCK": "1"}
     srv = Server(
         url=f"http://127.0.0.1:{free_port()}", database_url=database_url, api_key=api_key, app_key=app_key,
         backend=backend, env=env, log_path=tmp / "server.log",
     )
     srv.start()
+    return srv
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server per backend for the whole session. Its clock is never moved."""
+    srv = launch(request.param, tmp_path_factory.mktemp(f"recess-{request.param}"), request)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def clock_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of the test module's own, whose clock its tests may move forward."""
+    srv = launch(request.param, tmp_path_factory.mktemp(f"recess-clock-{request.param}"), request)
     yield srv
     srv.stop()

@@ -2,5 +2,9 @@
 
 from recess.accounts.model import ApiKey, AppKey, Org, User
 from recess.downtimes.model import Downtime, Occurrence, V1Id
+from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
 
-__all__ = ["ApiKey", "AppKey", "Downtime", "Occurrence", "Org", "User", "V1Id"]
+__all__ = [
+    "ApiKey", "AppKey", "CheckRun", "Downtime", "GroupTransition", "Monitor", "MonitorGroup", "Occurrence", "Org", "User",
+    "V1Id",
+]

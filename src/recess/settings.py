@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     app_key: str | None = None
     # The host name shown in links such as page_url; Datadog shows the org's own subdomain.
     public_url: str = "http://127.0.0.1:8080"
+    # Mounts POST /api/v1/_recess/clock so tests can move time; never set it in production.
+    test_clock: bool = False
 
 
 @lru_cache

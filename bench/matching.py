@@ -1,0 +1,93 @@
+"""Mute decisions per second: which active downtimes cover one monitor group.
+
+Builds the in-memory DowntimeIndex that muting uses, over 1,000 / 10,000 / 100,000 downtimes,
+and decides for 10,000 monitor groups (1,000 monitors x 10 groups). Prints figures; asserts
+nothing. The cost of a decision follows the candidates it examines, not the downtime count.
+
+    python bench/matching.py [--groups 10000] [--sizes 1000,10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from recess.core.schedule import OneTime  # noqa: E402
+from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set  # noqa: E402
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+MONITORS = 1000
+ORG = 1
+GLOBAL = 20  # org-wide downtimes without a required term: a handful in any real org
+
+
+def downtime(i: int, rng: random.Random) -> Entry:
+    """A realistic mix: host and service scopes, monitor-specific, team-tag downtimes, a few global."""
+    kind = i % 20
+    start = NOW - timedelta(hours=1)
+    end = NOW + timedelta(hours=rng.choice([-0.5, 1, 2, 24]))  # some already over
+    monitor_id, monitor_tags = None, ["*"]
+    if kind < 10:
+        scope = f"host:h{rng.randrange(50_000)}"
+    elif kind < 14:
+        scope = f"service:s{rng.randrange(5_000)} env:(prod OR staging)"
+    elif kind < 17:
+        scope, monitor_id = f"role:{rng.choice(['web', 'db'])} -env:dev", rng.randrange(MONITORS)
+    else:
+        scope, monitor_tags = "env:(prod OR staging) -role:db", [f"team:t{rng.randrange(500)}"]
+    return Entry(id=i, uuid=str(i), org_id=ORG, scope=scope, monitor_id=monitor_id,
+                 monitor_tags=monitor_tag_set(monitor_tags), schedule=OneTime(start, end))
+
+
+def build(size: int, rng: random.Random) -> DowntimeIndex:
+    index = DowntimeIndex()
+    for i in range(size - GLOBAL):
+        index.put(downtime(i, rng))
+    for i in range(size - GLOBAL, size):
+        index.put(Entry(id=i, uuid=str(i), org_id=ORG, scope=rng.choice(["env:(prod OR staging) -az:z1", "-env:dev -role:web"]), monitor_id=None,
+                        monitor_tags=monitor_tag_set(["*"]), schedule=OneTime(NOW - timedelta(hours=1), NOW + timedelta(hours=2))))
+    return index
+
+
+def groups(count: int, rng: random.Random) -> list[tuple[int, frozenset[str], object]]:
+    out = []
+    for g in range(count):
+        monitor_id = g % MONITORS
+        monitor_tags = monitor_tag_set([f"team:t{monitor_id % 500}", f"service:s{monitor_id % 5000}"])
+        tags = [f"host:h{rng.randrange(50_000)}", f"env:{rng.choice(['prod', 'staging', 'dev'])}",
+                f"service:s{rng.randrange(5_000)}", f"role:{rng.choice(['web', 'db'])}", f"az:z{rng.randrange(6)}"]
+        out.append((monitor_id, monitor_tags, group_of(",".join(tags[:1]), tags)))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--groups", type=int, default=10_000)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    sample = groups(args.groups, rng)
+    print(f"{args.groups} monitor groups over {MONITORS} monitors; {GLOBAL} org-wide downtimes in every size")
+    print(f"{'downtimes':>10} {'build s':>9} {'decisions/s':>13} {'µs/decision':>12} {'candidates':>11} {'muted':>7}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        started = time.perf_counter()
+        index = build(size, rng)
+        built = time.perf_counter() - started
+        for monitor_id, monitor_tags, group in sample[:100]:  # warm the window caches
+            index.matching(ORG, monitor_id, monitor_tags, group, NOW)
+        candidates = sum(len(index._candidates(ORG, m, t, (g,))) for m, t, g in sample) / len(sample)
+        muted = 0
+        started = time.perf_counter()
+        for monitor_id, monitor_tags, group in sample:
+            muted += bool(index.matching(ORG, monitor_id, monitor_tags, group, NOW))
+        took = time.perf_counter() - started
+        print(f"{size:>10} {built:>9.2f} {len(sample) / took:>13.0f} {took / len(sample) * 1e6:>12.1f} {candidates:>11.1f} {muted:>7}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Which downtimes apply to which monitor groups, and an index that keeps the answer fast.
+
+A downtime applies to a monitor by its identifier (the monitor's id, or monitor tags that the
+monitor all carries; `*` for every monitor) and to a group by its scope, matched against the
+group's tags. The index files each downtime under one key that any group it can match must
+present (its monitor id, a `key:value` term its scope requires, one of its monitor tags, or
+else a global bucket), so that a decision looks at few candidates, not every downtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from threading import RLock
+from typing import Any
+
+from recess.core.schedule import Schedule, Window, state_at
+from recess.core.search import MatchAll, TagIndex, compile_matcher, index_tags, parse, required_terms
+from recess.downtimes.rules import schedule_of
+
+Key = tuple[Any, ...]
+_ALL: Key = ("all",)
+
+
+@lru_cache(maxsize=65536)
+def _compiled(scope: str) -> tuple[Callable[[TagIndex], bool], bool, frozenset[tuple[str, str]]]:
+    tree = parse(scope)
+    return compile_matcher(tree), isinstance(tree, MatchAll), required_terms(tree)
+
+
+@dataclass
+class Entry:
+    """A downtime as matching sees it."""
+
+    id: int
+    uuid: str
+    org_id: int
+    scope: str
+    monitor_id: int | None
+    monitor_tags: frozenset[str] | None
+    schedule: Schedule
+    canceled: bool = False
+    mute_first_recovery_notification: bool = False
+    notify_end_states: tuple[str, ...] = ()
+    notify_end_types: tuple[str, ...] = ()
+    _window: Window | None = field(default=None, repr=False)
+    _valid_until: datetime | None = field(default=None, repr=False)
+
+    @property
+    def matcher(self) -> Callable[[TagIndex], bool]:
+        return _compiled(self.scope)[0]
+
+    @property
+    def match_all(self) -> bool:
+        return _compiled(self.scope)[1]
+
+    def key(self) -> Key:
+        if self.monitor_id is not None:
+            return ("m", self.monitor_id)
+        required = _compiled(self.scope)[2]
+        if required:
+            return ("t", *min(required))
+        if self.monitor_tags and "*" not in self.monitor_tags:
+            return ("mt", min(self.monitor_tags))
+        return _ALL
+
+    def window(self, now: datetime) -> Window:
+        """The current occurrence, cached until it can change."""
+        if self._window is None or (self._valid_until is not None and now >= self._valid_until):
+            window = self.schedule.current(now)
+            self._window = window
+            self._valid_until = window.start if now < window.start else window.end
+        return self._window
+
+    def active_at(self, now: datetime) -> bool:
+        return not self.canceled and state_at(self.window(now), now) == "active"
+
+    def applies_to_monitor(self, monitor_id: int, monitor_tags: frozenset[str]) -> bool:
+        if self.monitor_id is not None:
+            return self.monitor_id == monitor_id
+        tags = self.monitor_tags or frozenset({"*"})
+        return "*" in tags or tags <= monitor_tags
+
+    def covers(self, group_tags: TagIndex) -> bool:
+        return self.matcher(group_tags)
+
+
+def entry_of(row: Any) -> Entry:
+    """An Entry from a downtime row (or anything with the same attributes)."""
+    return Entry(
+        id=row.id, uuid=row.uuid, org_id=row.org_id, scope=row.scope, monitor_id=row.monitor_id,
+        monitor_tags=frozenset(t.lower() for t in row.monitor_tags) if row.monitor_tags is not None else None,
+        schedule=schedule_of(row.start, row.end, row.timezone, row.recurrences), canceled=row.canceled is not None,
+        mute_first_recovery_notification=row.mute_first_recovery_notification,
+        notify_end_states=tuple(row.notify_end_states), notify_end_types=tuple(row.notify_end_types),
+    )
+
+
+def monitor_tag_set(tags: Iterable[str]) -> frozenset[str]:
+    return frozenset(t.strip().lower() for t in tags)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A monitor group as matching sees it."""
+
+    name: str
+    tags: TagIndex
+
+
+def group_of(name: str, tags: Iterable[str]) -> Group:
+    return Group(name, index_tags(tags))
+
+
+class DowntimeIndex:
+    """Downtimes filed by the one key any group they match must present. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, Entry] = {}
+        self._buckets: dict[tuple[int, Key], set[int]] = {}
+        self._lock = RLock()
+        self.watermark: datetime | None = None  # newest `modified` seen, for incremental refresh
+        self.pruned_at: datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put(self, entry: Entry) -> None:
+        with self._lock:
+            self.remove(entry.id)
+            if entry.canceled:
+                return
+            self._entries[entry.id] = entry
+            self._buckets.setdefault((entry.org_id, entry.key()), set()).add(entry.id)
+
+    def remove(self, downtime_id: int) -> None:
+        with self._lock:
+            old = self._entries.pop(downtime_id, None)
+            if old is not None:
+                bucket = self._buckets.get((old.org_id, old.key()))
+                if bucket is not None:
+                    bucket.discard(downtime_id)
+
+    def get(self, downtime_id: int) -> Entry | None:
+        return self._entries.get(downtime_id)
+
+    def entries(self, org_id: int | None = None) -> list[Entry]:
+        with self._lock:
+            return [e for e in self._entries.values() if org_id is None or e.org_id == org_id]
+
+    def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:
+        keys: set[Key] = {_ALL, ("m", monitor_id)}
+        keys.update(("mt", t) for t in monitor_tags)
+        for group in groups:
+            for key, values in group.tags.items():
+                keys.update(("t", key, value) for value in values)
+        with self._lock:
+            ids: set[int] = set()
+            for key in keys:
+                bucket = self._buckets.get((org_id, key))
+                if bucket:
+                    ids |= bucket
+            return [self._entries[i] for i in ids]
+
+    def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
+        """The downtimes active at `now` that mute this group of this monitor."""
+        return [
+            e for e in self._candidates(org_id, monitor_id, monitor_tags, (group,))
+            if e.applies_to_monitor(monitor_id, monitor_tags) and e.covers(group.tags) and e.active_at(now)
+        ]
+
+    def matches_for_monitor(
+        self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: list[Group], now: datetime
+    ) -> list[tuple[Entry, list[str]]]:
+        """Active downtimes that apply to the monitor, each with the groups it covers
+        (`["*"]` for a `*` scope). A monitor without groups is matched as one empty group."""
+        groups = groups or [Group("*", {})]
+        out = []
+        for entry in self._candidates(org_id, monitor_id, monitor_tags, groups):
+            if not entry.applies_to_monitor(monitor_id, monitor_tags) or not entry.active_at(now):
+                continue
+            if entry.match_all:
+                out.append((entry, ["*"]))
+                continue
+            covered = [g.name for g in groups if entry.covers(g.tags)]
+            if covered:
+                out.append((entry, covered))
+        out.sort(key=lambda pair: (pair[0].window(now).start, pair[0].id))
+        return out

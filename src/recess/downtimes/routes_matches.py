@@ -1,0 +1,111 @@
+"""Which downtimes match a monitor: v2 downtime_matches, v1 monitor downtimes, and a preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from recess.accounts.auth import require
+from recess.accounts.permissions import MONITORS_DOWNTIME, MONITORS_READ
+from recess.accounts.store import Principal
+from recess.core import clock
+from recess.core.db import Database
+from recess.core.errors import ApiError, bad_request
+from recess.core.http import database, json
+from recess.core.schedule import state_at
+from recess.core.timefmt import iso_micro
+from recess.downtimes import rules, store
+from recess.downtimes import schemas_v2 as wire
+from recess.downtimes.matches import downtime_index, for_monitor
+from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
+from recess.downtimes.routes_v1 import _render as render_v1
+from recess.downtimes.rules import DowntimeError
+from recess.monitors import store as monitors
+
+router = APIRouter(tags=["Downtimes"])
+
+
+def _monitor_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise bad_request("Invalid URL param: monitor_id must be an integer") from None
+
+
+@router.get("/api/v2/monitor/{monitor_id}/downtime_matches", summary="Get active downtimes for a monitor")
+def downtime_matches(
+    monitor_id: str,
+    page_offset: int = Query(0, alias="page[offset]", ge=0),
+    page_limit: int = Query(30, alias="page[limit]", ge=1, le=1000),
+    principal: Principal = Depends(require(MONITORS_DOWNTIME)),
+    db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_index),
+) -> Response:
+    wanted = _monitor_id(monitor_id)
+    now = clock.now()
+    with db.read() as session:
+        monitor = monitors.get(session, principal.org_id, wanted)
+        if monitor is None:
+            raise ApiError(404, f"Monitor with id {wanted} not found")
+        found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
+    page = found[page_offset : page_offset + page_limit]
+    return json({
+        "data": [
+            {"type": "downtime_match", "id": entry.uuid, "attributes": {
+                "groups": groups, "scope": entry.scope,
+                "start": iso_micro(entry.window(now).start), "end": iso_micro(entry.window(now).end)}}
+            for entry, groups in page
+        ],
+        "meta": {"page": {"total_filtered_count": len(found)}},
+    })
+
+
+@router.get("/api/v1/monitor/{monitor_id}/downtimes", summary="Get active downtimes for a monitor (v1)")
+def monitor_downtimes(
+    monitor_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_index),
+) -> Response:
+    wanted = _monitor_id(monitor_id)
+    now = clock.now()
+    with db.session() as session:  # rendering v1 may allocate occurrence ids
+        monitor = monitors.get(session, principal.org_id, wanted)
+        if monitor is None:
+            raise ApiError(404, "Monitor not found")
+        found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
+        rows = store.by_ids(session, [entry.id for entry, _ in found])
+        return json([render_v1(session, row, principal.org_id, now) for row in rows])
+
+
+@router.post("/api/v2/downtime/preview", summary="Preview what a downtime would mute now (recess)")
+def preview(
+    request: wire.CreateRequest, principal: Principal = Depends(require(MONITORS_DOWNTIME)), db: Database = Depends(database),
+) -> Response:
+    """Takes a create body; answers the monitors and groups the downtime would mute right now,
+    as if it were active, and when its schedule would actually make it active."""
+    now = clock.now()
+    try:
+        fields = rules.create(wire.provided(request.data.attributes), now)
+    except DowntimeError as exc:
+        raise bad_request(str(exc)) from None
+    schedule = rules.schedule_of(fields.start, fields.end, fields.timezone, fields.recurrences)
+    entry = Entry(id=0, uuid="", org_id=principal.org_id, scope=fields.scope, monitor_id=fields.monitor_id,
+                  monitor_tags=monitor_tag_set(fields.monitor_tags) if fields.monitor_tags is not None else None, schedule=schedule)
+    data: list[dict[str, Any]] = []
+    with db.read() as session:
+        found = list(monitors.listing(session, principal.org_id))
+        groups = monitors.groups_of(session, [m.id for m in found])
+        for monitor in found:
+            if not entry.applies_to_monitor(monitor.id, monitor_tag_set(monitor.tags)):
+                continue
+            names = [g.name for g in groups[monitor.id] if entry.covers(group_of(g.name, g.tags).tags)]
+            if entry.match_all and not groups[monitor.id]:
+                names = ["*"]
+            if names:
+                data.append({"type": "downtime_preview", "id": str(monitor.id), "attributes": {
+                    "monitor_id": monitor.id, "monitor_name": monitor.name, "groups": names}})
+    window = schedule.current(now)
+    return json({"data": data, "meta": {
+        "page": {"total_filtered_count": len(data)},
+        "schedule": {"status": state_at(window, now), "start": iso_micro(window.start), "end": iso_micro(window.end)},
+    }})

@@ -1,0 +1,109 @@
+"""Feeding monitors: check runs, no-data timeouts and reported states become group states.
+
+Each function runs inside the caller's transaction and records every state change as a
+GroupTransition there, so history (and what later reacts to it) commits with the change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from recess.monitors import evaluate, rules, store
+from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
+from recess.monitors.service_check import parse
+
+
+def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> GroupTransition | None:
+    previous = group.status
+    group.modified = now
+    if state == previous:
+        return None
+    group.status = state
+    if state == evaluate.STATE_NO_DATA:
+        group.last_nodata_at = now
+    elif state in (evaluate.STATE_ALERT, evaluate.STATE_WARN):
+        group.last_triggered_at = now
+    elif state == evaluate.STATE_OK:
+        group.last_resolved_at = now
+    transition = GroupTransition(
+        org_id=monitor.org_id, monitor_id=monitor.id, group_name=group.name, from_state=previous,
+        to_state=state, tags=list(group.tags), at=now, cause=cause,
+    )
+    store.add_transition(session, transition)
+    return transition
+
+
+def refresh_overall(session: Session, monitor: Monitor, now: datetime) -> None:
+    groups = store.groups_of(session, [monitor.id])[monitor.id]
+    state = evaluate.overall(g.status for g in groups)
+    if state != monitor.overall_state:
+        monitor.overall_state = state
+        monitor.overall_state_modified = now
+
+
+def check_run(session: Session, org_id: int, run: dict[str, Any], now: datetime) -> list[GroupTransition]:
+    """Store a check run and evaluate every service check monitor that watches it."""
+    tags = evaluate.run_tags(run.get("host_name"), run.get("tags") or [])
+    store.add_check_run(session, CheckRun(
+        org_id=org_id, check=run["check"], host_name=run.get("host_name"), status=run["status"], tags=tags,
+        message=run.get("message"), timestamp=run.get("timestamp") or int(now.timestamp()), received_at=now,
+    ))
+    changes = []
+    for monitor in store.service_check_monitors(session, org_id):
+        query = parse(monitor.query)
+        if not evaluate.selects(query, run["check"], tags):
+            continue
+        placed = evaluate.group_of(query, tags)
+        if placed is None:
+            continue
+        name, own = placed
+        group = store.group(session, monitor.id, name) or store.add_group(session, monitor, name, own, now)
+        thresholds = rules.thresholds_of(monitor.options)
+        group.recent = [*group.recent, run["status"]][-max(query.last, thresholds.window):]
+        group.tags = sorted(set(own) | set(tags))
+        group.last_run_at = now
+        group.nodata_at = evaluate.no_data_due(now, rules.no_data_minutes(monitor.options))
+        state = evaluate.next_state(group.status, group.recent, thresholds)
+        if (transition := _change(session, monitor, group, state, now, "check_run")) is not None:
+            changes.append(transition)
+        refresh_overall(session, monitor, now)
+    return changes
+
+
+def no_data(session: Session, now: datetime) -> list[GroupTransition]:
+    """Groups whose runs stopped for their timeframe become No Data."""
+    changes = []
+    for group in store.due_no_data(session, now):
+        group.nodata_at = None
+        monitor = store.monitor_by_id(session, group.monitor_id)
+        if monitor is None or monitor.deleted is not None:
+            continue
+        if (transition := _change(session, monitor, group, evaluate.STATE_NO_DATA, now, "no_data")) is not None:
+            changes.append(transition)
+        refresh_overall(session, monitor, now)
+    return changes
+
+
+def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now: datetime) -> list[GroupTransition]:
+    """States an outside evaluator reports for a monitor's groups."""
+    changes = []
+    for item in groups:
+        group = store.group(session, monitor.id, item["name"]) or store.add_group(session, monitor, item["name"], [], now)
+        if item.get("tags") is not None:
+            group.tags = sorted({t.lower() for t in item["tags"]})
+        group.last_run_at = now
+        if (transition := _change(session, monitor, group, item["status"], now, "report")) is not None:
+            changes.append(transition)
+    refresh_overall(session, monitor, now)
+    return changes
+
+
+def reschedule_no_data(session: Session, monitor: Monitor) -> None:
+    """After an options change: each group's No Data instant under the new timeframe."""
+    minutes = rules.no_data_minutes(monitor.options)
+    for group in store.groups_of(session, [monitor.id])[monitor.id]:
+        due = evaluate.no_data_due(group.last_run_at, minutes) if group.last_run_at else None
+        group.nodata_at = due if group.status != evaluate.STATE_NO_DATA else None

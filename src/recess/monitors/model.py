@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from recess.core.db import Base, BigId, UTCDateTime
+
+
+class Monitor(Base):
+    __tablename__ = "monitors"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(64))
+    query: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    options: Mapped[dict[str, object]] = mapped_column(JSON)
+    priority: Mapped[int | None] = mapped_column(SmallInteger)
+    creator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created: Mapped[datetime] = mapped_column(UTCDateTime())
+    modified: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overall_state: Mapped[str] = mapped_column(String(16))
+    overall_state_modified: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MonitorGroup(Base):
+    """One group of a monitor (`host:web-1`, or `*` when ungrouped): its tags and state."""
+
+    __tablename__ = "monitor_groups"
+    __table_args__ = (UniqueConstraint("monitor_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    monitor_id: Mapped[int] = mapped_column(ForeignKey("monitors.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    recent: Mapped[list[int]] = mapped_column(JSON)  # latest run statuses, oldest first
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    nodata_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # when No Data is due
+    last_triggered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_nodata_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    modified: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupTransition(Base):
+    """A group's state history: every change, with the tags the group had then."""
+
+    __tablename__ = "monitor_group_transitions"
+    __table_args__ = (Index("ix_transitions_monitor_at", "monitor_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    monitor_id: Mapped[int] = mapped_column(ForeignKey("monitors.id"))
+    group_name: Mapped[str] = mapped_column(Text)
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cause: Mapped[str] = mapped_column(String(16))  # check_run | no_data | report
+
+
+class CheckRun(Base):
+    __tablename__ = "check_runs"
+    __table_args__ = (Index("ix_check_runs_org_check", "org_id", "check", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    check: Mapped[str] = mapped_column(String(200))
+    host_name: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[int] = mapped_column(SmallInteger)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,196 @@
+"""/api/v1/monitor and /api/v1/check_run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from recess.accounts.auth import api_key_only, require
+from recess.accounts.permissions import MONITORS_READ, MONITORS_WRITE
+from recess.accounts.store import Principal
+from recess.core import clock
+from recess.core.db import Database
+from recess.core.errors import ApiError, bad_request, describe
+from recess.core.http import database, json
+from recess.core.timefmt import iso_micro
+from recess.downtimes import matches as downtime_matches
+from recess.downtimes.matching import DowntimeIndex
+from recess.downtimes.store import users_by_id
+from recess.monitors import evaluate, ingest, rules, store
+from recess.monitors import schemas as wire
+from recess.monitors.model import Monitor
+from recess.monitors.rules import MonitorError
+from recess.scheduler import wake
+
+router = APIRouter(tags=["Monitors"])
+can_read = require(MONITORS_READ)
+can_write = require(MONITORS_WRITE)
+
+
+def monitor_id_of(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise bad_request("Invalid URL param: monitor_id must be an integer") from None
+    return value
+
+
+def get_or_404(session: Session, org_id: int, monitor_id: int, *, for_update: bool = False) -> Monitor:
+    monitor = store.get(session, org_id, monitor_id, for_update=for_update)
+    if monitor is None:
+        raise ApiError(404, "Monitor not found")
+    return monitor
+
+
+def _states_filter(group_states: str | None) -> set[str] | None:
+    if not group_states:
+        return None
+    wanted = {s.strip().lower() for s in group_states.split(",") if s.strip()}
+    return None if "all" in wanted else wanted
+
+
+def _render(session: Session, index: DowntimeIndex, monitors: list[Monitor], group_states: str | None, with_downtimes: bool) -> list[dict[str, Any]]:
+    now = clock.now()
+    groups = store.groups_of(session, [m.id for m in monitors])
+    creators = users_by_id(session, {m.creator_id for m in monitors})
+    states = _states_filter(group_states)
+    out = []
+    for monitor in monitors:
+        found = downtime_matches.for_monitor(session, index, monitor, groups[monitor.id], now)
+        shown = None
+        if group_states:
+            shown = [g for g in groups[monitor.id] if states is None or g.status.lower() in states]
+        out.append(wire.document(
+            monitor, creators[monitor.creator_id], silenced=downtime_matches.silenced(found, now),
+            matching=downtime_matches.v1_matching(found, now) if with_downtimes else None, groups=shown,
+        ))
+    return out
+
+
+@router.post("/api/v1/monitor", summary="Create a monitor")
+def create_monitor(
+    body: wire.MonitorBody, principal: Principal = Depends(can_write), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+) -> Response:
+    try:
+        fields = rules.create(body.given())
+    except MonitorError as exc:
+        raise bad_request(str(exc)) from None
+    with db.session() as session:
+        monitor = store.insert(session, principal.org_id, principal.user_id, fields, clock.now())  # type: ignore[arg-type]
+        return json(_render(session, index, [monitor], None, with_downtimes=False)[0])
+
+
+@router.get("/api/v1/monitor", summary="Get all monitors")
+def list_monitors(
+    name: str | None = Query(None), tags: str | None = Query(None), monitor_tags: str | None = Query(None),
+    group_states: str | None = Query(None), with_downtimes: bool = Query(True), id_offset: int | None = Query(None),
+    page: int | None = Query(None, ge=0), page_size: int | None = Query(None, ge=1, le=1000),
+    principal: Principal = Depends(can_read), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+) -> Response:
+    with db.read() as session:
+        monitors = list(store.listing(session, principal.org_id, name=name, id_offset=id_offset))
+        if monitor_tags:
+            wanted = {t.strip() for t in monitor_tags.split(",") if t.strip()}
+            monitors = [m for m in monitors if wanted <= set(m.tags)]
+        if tags:
+            scope = [t.strip().lower() for t in tags.split(",") if t.strip()]
+            monitors = [m for m in monitors if all(t in m.query.lower() for t in scope)]
+        if page is not None or page_size is not None:
+            size = page_size or 100
+            monitors = monitors[(page or 0) * size : (page or 0) * size + size]
+        return json(_render(session, index, monitors, group_states, with_downtimes=True))
+
+
+@router.get("/api/v1/monitor/{monitor_id}", summary="Get a monitor's details")
+def get_monitor(
+    monitor_id: str, group_states: str | None = Query(None), with_downtimes: bool = Query(False),
+    principal: Principal = Depends(can_read), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+) -> Response:
+    with db.read() as session:
+        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
+        return json(_render(session, index, [monitor], group_states, with_downtimes)[0])
+
+
+@router.put("/api/v1/monitor/{monitor_id}", summary="Edit a monitor")
+def update_monitor(
+    monitor_id: str, body: wire.MonitorBody, principal: Principal = Depends(can_write), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+) -> Response:
+    now = clock.now()
+    with db.session() as session:
+        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id), for_update=True)
+        previous = store.fields_of(monitor)
+        try:
+            fields = rules.update(previous, body.given())
+        except MonitorError as exc:
+            raise bad_request(str(exc)) from None
+        store.write(monitor, fields, now)
+        if fields.query != previous.query:  # groups belong to the old query
+            store.clear_groups(session, monitor.id)
+            session.flush()
+            ingest.refresh_overall(session, monitor, now)
+        elif fields.options != previous.options:
+            ingest.reschedule_no_data(session, monitor)
+        session.flush()
+        wake()
+        return json(_render(session, index, [monitor], None, with_downtimes=False)[0])
+
+
+@router.delete("/api/v1/monitor/{monitor_id}", summary="Delete a monitor")
+def delete_monitor(monitor_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
+    with db.session() as session:
+        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id), for_update=True)
+        monitor.deleted = clock.now()
+        for group in store.groups_of(session, [monitor.id])[monitor.id]:
+            group.nodata_at = None
+        return json({"deleted_monitor_id": monitor.id})
+
+
+@router.post("/api/v1/check_run", summary="Submit service checks (one object, or a list)", status_code=202)
+def submit_check_run(payload: Any = Body(...), principal: Principal = Depends(api_key_only), db: Database = Depends(database)) -> Response:
+    items = payload if isinstance(payload, list) else [payload]
+    try:
+        runs = [wire.CheckRunBody.model_validate(item) for item in items]
+    except ValidationError as exc:
+        raise bad_request(*dict.fromkeys(describe(e) for e in exc.errors())) from None
+    for run in runs:
+        if run.status not in (0, 1, 2, 3):
+            raise bad_request("Invalid value for status: it must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN)")
+        if not run.check.strip():
+            raise bad_request("Invalid value for check: it must not be empty")
+    with db.session() as session:
+        for run in runs:
+            ingest.check_run(session, principal.org_id, run.model_dump(), clock.now())
+    wake()
+    return json({"status": "ok"}, status=202)
+
+
+@router.post("/api/v1/monitor/{monitor_id}/state", summary="Report group states of an externally evaluated monitor (recess)")
+def report_state(monitor_id: str, body: wire.StateReport, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
+    for group in body.groups:
+        if group.status not in evaluate.STATES:
+            raise bad_request(f"Invalid value for groups.status: {group.status!r} is not one of {list(evaluate.STATES)}")
+    with db.session() as session:
+        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id), for_update=True)
+        if monitor.type != rules.METRIC_ALERT:
+            raise bad_request(f"Monitor {monitor.id} is a {monitor.type} monitor: recess evaluates it from its own data")
+        ingest.report(session, monitor, [g.model_dump() for g in body.groups], clock.now())
+        groups = store.groups_of(session, [monitor.id])[monitor.id]
+        return json({"monitor_id": monitor.id, "overall_state": monitor.overall_state,
+                     "groups": {g.name: wire.group_state(g) for g in groups}})
+
+
+@router.get("/api/v1/monitor/{monitor_id}/state_history", summary="A monitor's group state changes (recess)")
+def state_history(monitor_id: str, principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
+    with db.read() as session:
+        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
+        return json({"data": [
+            {"group": t.group_name, "from": t.from_state, "to": t.to_state, "at": iso_micro(t.at), "tags": t.tags, "cause": t.cause}
+            for t in store.transitions(session, monitor.id)
+        ]})

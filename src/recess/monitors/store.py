@@ -1,0 +1,108 @@
+"""Monitor, group, transition and check-run rows. SQL only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
+from recess.monitors.rules import SERVICE_CHECK, MonitorFields
+
+_FIELDS = tuple(MonitorFields.__dataclass_fields__)
+
+
+def fields_of(row: Monitor) -> MonitorFields:
+    return MonitorFields(**{name: getattr(row, name) for name in _FIELDS})
+
+
+def insert(session: Session, org_id: int, user_id: int, fields: MonitorFields, now: datetime) -> Monitor:
+    row = Monitor(org_id=org_id, creator_id=user_id, created=now, modified=now, deleted=None,
+                  overall_state="No Data", overall_state_modified=None, **asdict(fields))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def write(row: Monitor, fields: MonitorFields, now: datetime) -> None:
+    for name, value in asdict(fields).items():
+        setattr(row, name, value)
+    row.modified = now
+
+
+def get(session: Session, org_id: int, monitor_id: int, *, for_update: bool = False) -> Monitor | None:
+    query = select(Monitor).where(Monitor.org_id == org_id, Monitor.id == monitor_id, Monitor.deleted.is_(None))
+    return session.scalar(query.with_for_update() if for_update else query)
+
+
+def listing(session: Session, org_id: int, *, name: str | None = None, id_offset: int | None = None) -> Sequence[Monitor]:
+    query = select(Monitor).where(Monitor.org_id == org_id, Monitor.deleted.is_(None))
+    if name:
+        query = query.where(func.lower(Monitor.name).contains(name.lower()))
+    if id_offset is not None:
+        query = query.where(Monitor.id > id_offset)
+    return session.scalars(query.order_by(Monitor.id)).all()
+
+
+def service_check_monitors(session: Session, org_id: int) -> Sequence[Monitor]:
+    return session.scalars(
+        select(Monitor).where(Monitor.org_id == org_id, Monitor.type == SERVICE_CHECK, Monitor.deleted.is_(None))
+    ).all()
+
+
+def groups_of(session: Session, monitor_ids: Iterable[int]) -> dict[int, list[MonitorGroup]]:
+    wanted = list(set(monitor_ids))
+    out: dict[int, list[MonitorGroup]] = {i: [] for i in wanted}
+    if wanted:
+        for group in session.scalars(select(MonitorGroup).where(MonitorGroup.monitor_id.in_(wanted)).order_by(MonitorGroup.name)):
+            out[group.monitor_id].append(group)
+    return out
+
+
+def group(session: Session, monitor_id: int, name: str) -> MonitorGroup | None:
+    return session.scalar(
+        select(MonitorGroup).where(MonitorGroup.monitor_id == monitor_id, MonitorGroup.name == name).with_for_update()
+    )
+
+
+def add_group(session: Session, monitor: Monitor, name: str, tags: list[str], now: datetime) -> MonitorGroup:
+    row = MonitorGroup(org_id=monitor.org_id, monitor_id=monitor.id, name=name, tags=tags, status="OK", recent=[], modified=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def clear_groups(session: Session, monitor_id: int) -> None:
+    for row in session.scalars(select(MonitorGroup).where(MonitorGroup.monitor_id == monitor_id)):
+        session.delete(row)
+
+
+def add_transition(session: Session, transition: GroupTransition) -> None:
+    session.add(transition)
+
+
+def transitions(session: Session, monitor_id: int) -> Sequence[GroupTransition]:
+    return session.scalars(
+        select(GroupTransition).where(GroupTransition.monitor_id == monitor_id).order_by(GroupTransition.id)
+    ).all()
+
+
+def due_no_data(session: Session, now: datetime, limit: int = 500) -> Sequence[MonitorGroup]:
+    return session.scalars(
+        select(MonitorGroup).where(MonitorGroup.nodata_at <= now).order_by(MonitorGroup.nodata_at).limit(limit).with_for_update()
+    ).all()
+
+
+def next_no_data(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(MonitorGroup.nodata_at)))
+
+
+def monitor_by_id(session: Session, monitor_id: int) -> Monitor | None:
+    return session.get(Monitor, monitor_id)
+
+
+def add_check_run(session: Session, run: CheckRun) -> None:
+    session.add(run)

@@ -1,0 +1,80 @@
+"""One loop for everything that changes by itself: sleep until the next due instant, then apply.
+
+Jobs say when they are next due and do their work in the scheduler's transaction. The loop
+sleeps until the earliest due instant, at most MAX_SLEEP (so work written by other processes is
+seen within that), or until a write in this process calls wake(). With several processes on
+PostgreSQL, a transaction-level advisory lock lets one of them run each tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from recess.core import clock
+from recess.core.db import Database
+
+log = logging.getLogger("recess.scheduler")
+MAX_SLEEP = 1.0
+MIN_SLEEP = 0.02
+_LOCK_ID = 7_263_002
+_wake = threading.Event()
+
+
+def wake() -> None:
+    """Something was written that may be due soon: look again now."""
+    _wake.set()
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    next_due: Callable[[Session], datetime | None]
+    run: Callable[[Session, datetime], object]
+
+
+class Scheduler:
+    def __init__(self, db: Database, jobs: list[Job]) -> None:
+        self.db = db
+        self.jobs = jobs
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="recess-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        _wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def tick(self, now: datetime) -> datetime | None:
+        """Run every job once; answer the earliest instant any job is next due."""
+        with self.db.session() as session:
+            if self.db.is_postgres and not session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _LOCK_ID}):
+                return None  # another process is ticking
+            for job in self.jobs:
+                job.run(session, now)
+        with self.db.read() as session:
+            dues = [d for job in self.jobs if (d := job.next_due(session)) is not None]
+        return min(dues) if dues else None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            _wake.clear()
+            now = clock.now()
+            try:
+                due = self.tick(now)
+            except Exception:  # keep the loop alive; the next tick retries
+                log.exception("scheduler tick failed")
+                due = None
+            pause = MAX_SLEEP if due is None else max(MIN_SLEEP, min(MAX_SLEEP, (due - clock.now()).total_seconds()))
+            _wake.wait(pause)
