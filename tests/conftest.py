@@ -126,7 +126,7 @@ def launch(backend: str, tmp: Path, request: pytest.FixtureRequest) -> Server:
     database_url = _database_url(backend, tmp, request)
     api_key, app_key = secrets.token_hex(16), secrets.token_hex(20)
     env = {**os.environ, "RECESS_DATABASE_URL": database_url, "RECESS_API_KEY": api_key, "RECESS_APP_KEY": app_key,
-           "RECESS_TEST_CLOCK": "1"}
+           "RECESS_TEST_CLOCK": "1", "RECESS_DELIVERY_TIMEOUT": "2"}
     srv = Server(
         url=f"http://127.0.0.1:{free_port()}", database_url=database_url, api_key=api_key, app_key=app_key,
         backend=backend, env=env, log_path=tmp / "server.log",
@@ -147,5 +147,13 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def clock_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server of the test module's own, whose clock its tests may move forward."""
     srv = launch(request.param, tmp_path_factory.mktemp(f"recess-clock-{request.param}"), request)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def own_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server for one test alone (for tests that kill and restart it)."""
+    srv = launch(request.param, tmp_path_factory.mktemp(f"recess-own-{request.param}"), request)
     yield srv
     srv.stop()

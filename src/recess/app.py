@@ -3,33 +3,60 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
 
 from recess import __version__
 from recess.accounts import routes as accounts_routes
 from recess.accounts.store import bootstrap_admin
-from recess.core import errors
+from recess.core import clock, errors
 from recess.core.db import Database
 from recess.core.http import JsonBodies
 from recess.downtimes import routes_matches as downtime_matches
 from recess.downtimes import routes_v1 as downtimes_v1
 from recess.downtimes import routes_v2 as downtimes_v2
+from recess.downtimes import live
+from recess.downtimes import store as downtimes_store
 from recess.downtimes.matching import DowntimeIndex
 from recess.monitors import ingest
 from recess.monitors import routes as monitors_routes
 from recess.monitors import store as monitors_store
 from recess.scheduler import Job, Scheduler
+from recess.notifications import delivery, edges, outbox
+from recess.notifications import events as events_routes
+from recess.notifications import webhooks as webhooks_routes
+from recess.notifications.delivery import Deliverer
 from recess.settings import Settings, get_settings
 
 log = logging.getLogger("recess")
 
 
-def jobs() -> list[Job]:
+def _warm(db: Database, index: DowntimeIndex) -> None:
+    try:
+        with db.read() as session:
+            live.refresh(session, index, clock.now())
+    except Exception:  # the first request that needs the index loads it instead
+        log.exception("could not load the downtime index at start")
+
+
+def jobs(index: DowntimeIndex) -> list[Job]:
     """Everything that changes by itself, in the order a tick applies it."""
-    return [Job("no_data", monitors_store.next_no_data, ingest.no_data)]
+
+    def no_data(session: Session, now: datetime) -> None:
+        outbox.on_transitions(session, index, ingest.no_data(session, now), now)
+
+    def downtime_ends(session: Session, now: datetime) -> None:
+        edges.expire_due(session, index, now)
+
+    return [
+        Job("downtime_ends", downtimes_store.next_due_end, downtime_ends),
+        Job("no_data", monitors_store.next_no_data, no_data),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,14 +69,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with db.session() as session:
             bootstrap_admin(session, settings.api_key, settings.app_key)
         app.state.db = db
-        app.state.downtime_index = DowntimeIndex()
-        scheduler = Scheduler(db, jobs())
+        app.state.downtime_index = index = DowntimeIndex()
+        scheduler = Scheduler(db, jobs(index), after_tick=delivery.wake)
+        deliverer = Deliverer(db, timeout=settings.delivery_timeout)
         scheduler.start()
+        deliverer.start()
+        # Load the downtime index now rather than in the first request that needs it.
+        threading.Thread(target=_warm, args=(db, index), name="recess-index-warmup", daemon=True).start()
         log.info("recess %s ready on %s", __version__, db.engine.dialect.name)
         try:
             yield
         finally:
             scheduler.stop()
+            deliverer.stop()
             db.dispose()
 
     app = FastAPI(
@@ -67,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(downtime_matches.router)
     app.include_router(downtimes_v2.router)
     app.include_router(monitors_routes.router)
+    app.include_router(webhooks_routes.router)
+    app.include_router(events_routes.router)
     if settings.test_clock:
         from recess import testing
 

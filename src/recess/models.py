@@ -3,8 +3,9 @@
 from recess.accounts.model import ApiKey, AppKey, Org, User
 from recess.downtimes.model import Downtime, Occurrence, V1Id
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
+from recess.notifications.model import Delivery, Notification, Webhook
 
 __all__ = [
     "ApiKey", "AppKey", "CheckRun", "Downtime", "GroupTransition", "Monitor", "MonitorGroup", "Occurrence", "Org", "User",
-    "V1Id",
+    "V1Id", "Delivery", "Notification", "Webhook",
 ]

@@ -40,9 +40,10 @@ class Job:
 
 
 class Scheduler:
-    def __init__(self, db: Database, jobs: list[Job]) -> None:
+    def __init__(self, db: Database, jobs: list[Job], after_tick: Callable[[], None] | None = None) -> None:
         self.db = db
         self.jobs = jobs
+        self.after_tick = after_tick  # e.g. wake the deliverer for what the tick enqueued
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -63,6 +64,8 @@ class Scheduler:
                 return None  # another process is ticking
             for job in self.jobs:
                 job.run(session, now)
+        if self.after_tick is not None:
+            self.after_tick()
         with self.db.read() as session:
             dues = [d for job in self.jobs if (d := job.next_due(session)) is not None]
         return min(dues) if dues else None

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8080"
     # Mounts POST /api/v1/_recess/clock so tests can move time; never set it in production.
     test_clock: bool = False
+    # Seconds a webhook receiver has to answer before the attempt counts as failed (and is retried).
+    delivery_timeout: float = 10.0
 
 
 @lru_cache

@@ -56,15 +56,16 @@ class Entry:
     def match_all(self) -> bool:
         return _compiled(self.scope)[1]
 
-    def key(self) -> Key:
+    def keys(self) -> list[Key]:
+        """The keys this downtime may be filed under: any group it matches presents each."""
         if self.monitor_id is not None:
-            return ("m", self.monitor_id)
+            return [("m", self.monitor_id)]
         required = _compiled(self.scope)[2]
         if required:
-            return ("t", *min(required))
+            return [("t", *term) for term in sorted(required)]
         if self.monitor_tags and "*" not in self.monitor_tags:
-            return ("mt", min(self.monitor_tags))
-        return _ALL
+            return [("mt", tag) for tag in sorted(self.monitor_tags)]
+        return [_ALL]
 
     def window(self, now: datetime) -> Window:
         """The current occurrence, cached until it can change."""
@@ -115,14 +116,24 @@ def group_of(name: str, tags: Iterable[str]) -> Group:
 
 
 class DowntimeIndex:
-    """Downtimes filed by the one key any group they match must present. Thread-safe."""
+    """Downtimes filed by one key any group they match must present. Thread-safe.
+
+    Of the keys a downtime could go under (`service:a env:prod` could go under either term),
+    it goes under the one whose bucket is smallest now, so common terms do not collect
+    everything and a decision keeps looking at few candidates.
+    """
 
     def __init__(self) -> None:
         self._entries: dict[int, Entry] = {}
+        self._filed: dict[int, tuple[int, Key]] = {}
         self._buckets: dict[tuple[int, Key], set[int]] = {}
         self._lock = RLock()
-        self.watermark: datetime | None = None  # newest `modified` seen, for incremental refresh
+        self.refreshing = RLock()
+        self.watermark: datetime | None = None  # when the last refresh read, for the next one
         self.pruned_at: datetime | None = None
+        self.refreshed_at: datetime | None = None
+        self.writes_seen = -1  # live._writes at the last refresh
+        self.seen: dict[int, datetime] = {}  # downtime id -> the `modified` last applied
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -133,13 +144,16 @@ class DowntimeIndex:
             if entry.canceled:
                 return
             self._entries[entry.id] = entry
-            self._buckets.setdefault((entry.org_id, entry.key()), set()).add(entry.id)
+            where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b, ())))
+            self._filed[entry.id] = where
+            self._buckets.setdefault(where, set()).add(entry.id)
 
     def remove(self, downtime_id: int) -> None:
         with self._lock:
-            old = self._entries.pop(downtime_id, None)
-            if old is not None:
-                bucket = self._buckets.get((old.org_id, old.key()))
+            self._entries.pop(downtime_id, None)
+            where = self._filed.pop(downtime_id, None)
+            if where is not None:
+                bucket = self._buckets.get(where)
                 if bucket is not None:
                     bucket.discard(downtime_id)
 

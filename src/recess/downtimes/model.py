@@ -17,7 +17,10 @@ class Downtime(Base):
     """
 
     __tablename__ = "downtimes"
-    __table_args__ = (Index("ix_downtimes_org_created", "org_id", "created", "id"),)
+    __table_args__ = (
+        Index("ix_downtimes_org_created", "org_id", "created", "id"),
+        Index("ix_downtimes_modified", "modified"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -42,6 +45,9 @@ class Downtime(Base):
     end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     timezone: Mapped[str | None] = mapped_column(String(64))
     recurrences: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # When the current (or next) window ends: the scheduler sends end-of-downtime notifications
+    # then. None once it never ends again, or when canceled.
+    ends_next: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     # As v1 last wrote them, to echo them back: the scope as a list of terms, and the recurrence
     # object. None when v2 wrote the scope or schedule last (v1 then derives its view).

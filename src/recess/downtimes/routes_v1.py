@@ -17,10 +17,14 @@ from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json, no_content
 from recess.core.schedule import Window, state_at
 from recess.core.timefmt import from_posix
-from recess.downtimes import rules, store, v1
+from recess.downtimes import live, rules, store, v1
 from recess.downtimes import schemas_v1 as wire
 from recess.downtimes.model import Downtime, Occurrence
+from recess.downtimes.matches import downtime_index
+from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.rules import DowntimeError
+from recess.notifications import delivery, edges
+from recess.scheduler import wake
 
 router = APIRouter(tags=["Downtimes (v1)"])
 can_read = require(MONITORS_READ)
@@ -107,7 +111,10 @@ def create_downtime(body: wire.DowntimeV1, principal: Principal = Depends(can_wr
     with db.session() as session:
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=1)  # type: ignore[arg-type]
         row.v1_scope, row.v1_recurrence = terms, recurrence
-        return json(_render(session, row, principal.org_id, now))
+        body = _render(session, row, principal.org_id, now)
+    live.touch()
+    wake()
+    return json(body)
 
 
 @router.get("/api/v1/downtime/{downtime_id}", summary="Get a downtime (v1)")
@@ -165,22 +172,33 @@ def update_downtime(
         except DowntimeError as exc:
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now, **echoes)  # type: ignore[arg-type]
-        return json(_render(session, row, principal.org_id, now))
+        body = _render(session, row, principal.org_id, now)
+    live.touch()
+    wake()
+    return json(body)
 
 
 @router.delete("/api/v1/downtime/{downtime_id}", summary="Cancel a downtime (v1)", status_code=204, response_class=Response)
-def cancel_downtime(downtime_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
+def cancel_downtime(
+    downtime_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_index),
+) -> Response:
     v1_id = _v1_id(downtime_id)
     with db.session() as session:
         found = store.by_v1_id(session, principal.org_id, v1_id, for_update=True)
         if found is None:
             raise ApiError(404, f"Downtime {v1_id} not found")
-        store.cancel(found[0], principal.user_id, clock.now())  # type: ignore[arg-type]
+        edges.cancel(session, index, found[0], principal.user_id, clock.now())  # type: ignore[arg-type]
+    live.touch()
+    delivery.wake()
     return no_content()
 
 
 @router.post("/api/v1/downtime/cancel/by_scope", summary="Cancel downtimes by scope (v1)")
-def cancel_by_scope(body: wire.CancelByScope, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
+def cancel_by_scope(
+    body: wire.CancelByScope, principal: Principal = Depends(can_write), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_index),
+) -> Response:
     try:
         wanted = set(v1.parse_scope(body.scope))
     except DowntimeError as exc:
@@ -192,5 +210,8 @@ def cancel_by_scope(body: wire.CancelByScope, principal: Principal = Depends(can
         if not rows:
             raise ApiError(404, "No downtimes found")
         for row in rows:
-            store.cancel(row, principal.user_id, now)  # type: ignore[arg-type]
-        return json({"cancelled_ids": [r.id for r in rows]})
+            edges.cancel(session, index, row, principal.user_id, now)  # type: ignore[arg-type]
+        cancelled = [r.id for r in rows]
+    live.touch()
+    delivery.wake()
+    return json({"cancelled_ids": cancelled})

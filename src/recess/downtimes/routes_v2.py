@@ -16,10 +16,14 @@ from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json, no_content
 from recess.core.ids import is_uuid
 from recess.core.jsonapi import dedupe, parse_include
-from recess.downtimes import rules, store
+from recess.downtimes import live, rules, store
 from recess.downtimes import schemas_v2 as wire
 from recess.downtimes.model import Downtime
+from recess.downtimes.matches import downtime_index
+from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.rules import DowntimeError
+from recess.notifications import delivery, edges
+from recess.scheduler import wake
 
 router = APIRouter(prefix="/api/v2/downtime", tags=["Downtimes"])
 can_downtime = require(MONITORS_DOWNTIME)
@@ -97,7 +101,10 @@ def create_downtime(
         raise bad_request(str(exc)) from None
     with db.session() as session:
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)  # type: ignore[arg-type]
-        return json(_single(session, row, now, {"created_by"}))
+        body = _single(session, row, now, {"created_by"})
+    live.touch()
+    wake()
+    return json(body)
 
 
 @router.get("/{downtime_id}", summary="Get a downtime")
@@ -136,15 +143,22 @@ def update_downtime(
         except DowntimeError as exc:
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now)  # type: ignore[arg-type]
+        live.touch()
+        wake()  # its end may have moved
         return json(_single(session, row, now, {"created_by"}))
 
 
 @router.delete("/{downtime_id}", summary="Cancel a downtime", status_code=204, response_class=Response)
-def cancel_downtime(downtime_id: str, principal: Principal = Depends(can_downtime), db: Database = Depends(database)) -> Response:
+def cancel_downtime(
+    downtime_id: str, principal: Principal = Depends(can_downtime), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_index),
+) -> Response:
     downtime_id = _check_id(downtime_id)
     with db.session() as session:
         row = store.by_uuid(session, principal.org_id, downtime_id, for_update=True)
         if row is None:
             raise ApiError(404, f"Downtime {downtime_id} not found")
-        store.cancel(row, principal.user_id, clock.now())  # type: ignore[arg-type]
+        edges.cancel(session, index, row, principal.user_id, clock.now())  # type: ignore[arg-type]
+    live.touch()
+    delivery.wake()
     return no_content()

@@ -71,6 +71,20 @@ def current_window(schedule: Schedule, now: datetime) -> Window:
     return schedule.current(now)
 
 
+def next_end(fields: Fields, now: datetime, pending: datetime | None = None) -> datetime | None:
+    """When the current (or next) window ends, for end-of-downtime notifications.
+
+    `pending` is the end still awaited before a change: when an update moves that end into the
+    past, the moved end is kept so that the expiry is still noticed (at once).
+    """
+    window = schedule_of(fields.start, fields.end, fields.timezone, fields.recurrences).current(now)
+    if window.end is None:
+        return None
+    if window.end > now or (pending is not None and pending > now):
+        return window.end
+    return None
+
+
 # --- validation -----------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from recess.accounts.model import User
 from recess.core.ids import time_uuid
 from recess.downtimes.model import Downtime, Occurrence, V1Id
 from recess.core.schedule import Schedule
-from recess.downtimes.rules import Fields, schedule_of
+from recess.downtimes.rules import Fields, next_end, schedule_of
 
 _FIELD_NAMES = tuple(Fields.__dataclass_fields__)
 
@@ -36,7 +36,7 @@ def allocate_id(session: Session) -> int:
 def insert(session: Session, org_id: int, user_id: int, fields: Fields, now: datetime, api_version: int) -> Downtime:
     row = Downtime(
         id=allocate_id(session), uuid=time_uuid(), org_id=org_id, api_version=api_version, created_by=user_id, updated_by=None,
-        created=now, modified=now, canceled=None, **asdict(fields),
+        created=now, modified=now, canceled=None, ends_next=next_end(fields, now), **asdict(fields),
     )
     session.add(row)
     session.flush()
@@ -55,6 +55,7 @@ def write(
     schedule_changed = (fields.timezone, fields.recurrences) != (row.timezone, row.recurrences)
     for name, value in asdict(fields).items():
         setattr(row, name, value)
+    row.ends_next = next_end(fields, now, pending=row.ends_next)
     row.v1_scope = v1_scope if v1_scope is not _KEEP else (None if scope_changed else row.v1_scope)
     row.v1_recurrence = v1_recurrence if v1_recurrence is not _KEEP else (None if schedule_changed else row.v1_recurrence)
     row.updated_by = user_id
@@ -66,6 +67,7 @@ def cancel(row: Downtime, user_id: int, now: datetime) -> None:
         row.canceled = now
         row.modified = now
         row.updated_by = user_id
+        row.ends_next = None
 
 
 def by_uuid(session: Session, org_id: int, downtime_uuid: str, *, for_update: bool = False) -> Downtime | None:
@@ -160,3 +162,14 @@ def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
     if not wanted:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def due_ends(session: Session, now: datetime, limit: int = 200) -> Sequence[Downtime]:
+    """Downtimes whose current window has ended and not been handled yet."""
+    return session.scalars(
+        select(Downtime).where(Downtime.ends_next <= now, Downtime.canceled.is_(None)).order_by(Downtime.ends_next).limit(limit).with_for_update()
+    ).all()
+
+
+def next_due_end(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(Downtime.ends_next)).where(Downtime.canceled.is_(None)))

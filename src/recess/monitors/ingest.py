@@ -22,6 +22,11 @@ def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str,
     if state == previous:
         return None
     group.status = state
+    episode_start = group.alerting_since
+    if previous == evaluate.STATE_OK:
+        group.alerting_since = now
+    elif state == evaluate.STATE_OK:
+        group.alerting_since = None
     if state == evaluate.STATE_NO_DATA:
         group.last_nodata_at = now
     elif state in (evaluate.STATE_ALERT, evaluate.STATE_WARN):
@@ -30,15 +35,15 @@ def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str,
         group.last_resolved_at = now
     transition = GroupTransition(
         org_id=monitor.org_id, monitor_id=monitor.id, group_name=group.name, from_state=previous,
-        to_state=state, tags=list(group.tags), at=now, cause=cause,
+        to_state=state, tags=list(group.tags), at=now, cause=cause, episode_start=episode_start,
     )
     store.add_transition(session, transition)
     return transition
 
 
 def refresh_overall(session: Session, monitor: Monitor, now: datetime) -> None:
-    groups = store.groups_of(session, [monitor.id])[monitor.id]
-    state = evaluate.overall(g.status for g in groups)
+    session.flush()
+    state = evaluate.overall(store.group_statuses(session, monitor.id))
     if state != monitor.overall_state:
         monitor.overall_state = state
         monitor.overall_state_modified = now

@@ -43,6 +43,7 @@ class MonitorGroup(Base):
     recent: Mapped[list[int]] = mapped_column(JSON)  # latest run statuses, oldest first
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     nodata_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # when No Data is due
+    alerting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())  # left OK at; None when OK
     last_triggered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_nodata_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -64,6 +65,7 @@ class GroupTransition(Base):
     tags: Mapped[list[str]] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     cause: Mapped[str] = mapped_column(String(16))  # check_run | no_data | report
+    episode_start: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the alert it changes began
 
 
 class CheckRun(Base):

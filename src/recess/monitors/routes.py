@@ -23,6 +23,7 @@ from recess.monitors import evaluate, ingest, rules, store
 from recess.monitors import schemas as wire
 from recess.monitors.model import Monitor
 from recess.monitors.rules import MonitorError
+from recess.notifications import delivery, outbox
 from recess.scheduler import wake
 
 router = APIRouter(tags=["Monitors"])
@@ -153,7 +154,10 @@ def delete_monitor(monitor_id: str, principal: Principal = Depends(can_write), d
 
 
 @router.post("/api/v1/check_run", summary="Submit service checks (one object, or a list)", status_code=202)
-def submit_check_run(payload: Any = Body(...), principal: Principal = Depends(api_key_only), db: Database = Depends(database)) -> Response:
+def submit_check_run(
+    payload: Any = Body(...), principal: Principal = Depends(api_key_only), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+) -> Response:
     items = payload if isinstance(payload, list) else [payload]
     try:
         runs = [wire.CheckRunBody.model_validate(item) for item in items]
@@ -166,13 +170,18 @@ def submit_check_run(payload: Any = Body(...), principal: Principal = Depends(ap
             raise bad_request("Invalid value for check: it must not be empty")
     with db.session() as session:
         for run in runs:
-            ingest.check_run(session, principal.org_id, run.model_dump(), clock.now())
+            now = clock.now()
+            outbox.on_transitions(session, index, ingest.check_run(session, principal.org_id, run.model_dump(), now), now)
     wake()
+    delivery.wake()
     return json({"status": "ok"}, status=202)
 
 
 @router.post("/api/v1/monitor/{monitor_id}/state", summary="Report group states of an externally evaluated monitor (recess)")
-def report_state(monitor_id: str, body: wire.StateReport, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
+def report_state(
+    monitor_id: str, body: wire.StateReport, principal: Principal = Depends(can_write), db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+) -> Response:
     for group in body.groups:
         if group.status not in evaluate.STATES:
             raise bad_request(f"Invalid value for groups.status: {group.status!r} is not one of {list(evaluate.STATES)}")
@@ -180,8 +189,11 @@ def report_state(monitor_id: str, body: wire.StateReport, principal: Principal =
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id), for_update=True)
         if monitor.type != rules.METRIC_ALERT:
             raise bad_request(f"Monitor {monitor.id} is a {monitor.type} monitor: recess evaluates it from its own data")
-        ingest.report(session, monitor, [g.model_dump() for g in body.groups], clock.now())
+        now = clock.now()
+        outbox.on_transitions(session, index, ingest.report(session, monitor, [g.model_dump() for g in body.groups], now), now)
         groups = store.groups_of(session, [monitor.id])[monitor.id]
+    delivery.wake()
+    with db.read() as session:
         return json({"monitor_id": monitor.id, "overall_state": monitor.overall_state,
                      "groups": {g.name: wire.group_state(g) for g in groups}})
 

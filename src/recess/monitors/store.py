@@ -62,6 +62,11 @@ def groups_of(session: Session, monitor_ids: Iterable[int]) -> dict[int, list[Mo
     return out
 
 
+def group_statuses(session: Session, monitor_id: int) -> list[str]:
+    """The distinct states of a monitor's groups."""
+    return list(session.scalars(select(MonitorGroup.status).where(MonitorGroup.monitor_id == monitor_id).distinct()))
+
+
 def group(session: Session, monitor_id: int, name: str) -> MonitorGroup | None:
     return session.scalar(
         select(MonitorGroup).where(MonitorGroup.monitor_id == monitor_id, MonitorGroup.name == name).with_for_update()

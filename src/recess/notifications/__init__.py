@@ -1,0 +1,1 @@
+"""Alert notifications: what a transition says, whether a downtime mutes it, and its delivery."""

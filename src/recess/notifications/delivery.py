@@ -1,0 +1,138 @@
+"""Sending the outbox: lease due deliveries, POST them, record what the receiver answered.
+
+A delivery is leased before it is sent (FOR UPDATE SKIP LOCKED on PostgreSQL, so processes
+never take the same row), and the lease expires, so one held by a process that died is sent
+again by another: receivers get an `Idempotency-Key` header that stays the same across attempts.
+2xx is delivered; 4xx is failed with the answer kept; 5xx, timeouts and connection errors are
+retried with exponential backoff up to MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import func, or_, select
+
+from recess.core import clock
+from recess.core.db import Database
+from recess.notifications.model import Delivery
+
+log = logging.getLogger("recess.delivery")
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = 300.0
+BATCH = 20
+_wake = threading.Event()
+
+
+def wake() -> None:
+    _wake.set()
+
+
+def backoff(attempts: int) -> timedelta:
+    """1 s, 2 s, 4 s … up to five minutes."""
+    return timedelta(seconds=min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1)))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # delivered | failed | retry
+    status: int | None
+    error: str | None
+
+
+def classify(status: int | None, error: str | None) -> Outcome:
+    if status is not None and 200 <= status < 300:
+        return Outcome("delivered", status, None)
+    if status is not None and 400 <= status < 500:
+        return Outcome("failed", status, error)
+    return Outcome("retry", status, error)
+
+
+class Deliverer:
+    def __init__(self, db: Database, timeout: float = 10.0) -> None:
+        self.db = db
+        self.timeout = timeout
+        # A send never outlasts the timeout, so a lease this long is only ever held by a
+        # process that died mid-send; then another sends it again.
+        self.lease = timedelta(seconds=timeout + 5)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="recess-delivery", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        _wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+
+    def claim(self, now: datetime) -> list[Delivery]:
+        with self.db.session() as session:
+            query = (
+                select(Delivery)
+                .where(Delivery.state == "pending", Delivery.next_attempt_at <= now,
+                       or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
+                .order_by(Delivery.id).limit(BATCH)
+            )
+            if self.db.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = list(session.scalars(query))
+            for row in rows:
+                row.lease_until = now + self.lease
+                row.attempts += 1
+            return rows
+
+    def send(self, client: httpx.Client, row: Delivery) -> Outcome:
+        headers = {**row.headers, "Idempotency-Key": row.idempotency_key, "User-Agent": "recess-webhooks"}
+        try:
+            response = client.post(row.url, content=row.body.encode(), headers=headers)
+        except httpx.HTTPError as exc:
+            return classify(None, f"{type(exc).__name__}: {exc}")
+        return classify(response.status_code, None if response.is_success else response.text[:2000])
+
+    def record(self, row_id: int, outcome: Outcome, now: datetime) -> None:
+        with self.db.session() as session:
+            row = session.get(Delivery, row_id)
+            if row is None or row.state != "pending":
+                return
+            row.last_status, row.last_error, row.lease_until = outcome.status, outcome.error, None
+            if outcome.state == "delivered":
+                row.state, row.delivered_at = "delivered", now
+            elif outcome.state == "failed" or row.attempts >= MAX_ATTEMPTS:
+                row.state = "failed"
+            else:
+                row.next_attempt_at = now + backoff(row.attempts)
+
+    def next_due(self) -> datetime | None:
+        now = clock.now()
+        with self.db.read() as session:
+            return session.scalar(
+                select(func.min(Delivery.next_attempt_at))
+                .where(Delivery.state == "pending", or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
+            )
+
+    def run_once(self, client: httpx.Client) -> int:
+        rows = self.claim(clock.now())
+        for row in rows:
+            self.record(row.id, self.send(client, row), clock.now())
+        return len(rows)
+
+    def _loop(self) -> None:
+        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
+            while not self._stop.is_set():
+                _wake.clear()
+                try:
+                    if self.run_once(client):
+                        continue  # maybe more are due
+                    due = self.next_due()
+                except Exception:
+                    log.exception("delivery pass failed")
+                    due = None
+                pause = 1.0 if due is None else max(0.02, min(1.0, (due - clock.now()).total_seconds()))
+                _wake.wait(pause)

@@ -1,0 +1,93 @@
+"""Monitor alert events (muted or not) through Datadog's Events API, and each monitor's
+notifications with their deliveries (a recess extension)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import select
+
+from recess.accounts.auth import require
+from recess.accounts.permissions import MONITORS_READ
+from recess.accounts.store import Principal
+from recess.core.db import Database
+from recess.core.errors import ApiError, bad_request
+from recess.core.http import database, json
+from recess.core.timefmt import from_posix, iso_micro, posix
+from recess.monitors.routes import get_or_404, monitor_id_of
+from recess.notifications.model import Delivery, Notification
+from recess.notifications.outbox import alert_type
+from recess.settings import get_settings
+
+router = APIRouter(tags=["Events"])
+PAGE = 1000
+
+
+def event_document(n: Notification) -> dict[str, Any]:
+    hosts = [t.split(":", 1)[1] for t in n.tags if t.startswith("host:")]
+    return {
+        "id": n.id, "id_str": str(n.id), "title": n.title, "text": n.text, "date_happened": posix(n.at),
+        "priority": "normal", "host": hosts[0] if hosts else None, "device_name": None, "tags": list(n.tags),
+        "alert_type": alert_type(n.to_state), "source_type_name": "Monitor Alert",
+        "url": f"{get_settings().public_url.rstrip('/')}/event/event?id={n.id}",
+        # recess adds how the notification was handled:
+        "monitor_id": n.monitor_id, "monitor_group": n.group_name, "alert_transition": n.transition,
+        "muted": n.muted, "muted_by": list(n.muted_by),
+    }
+
+
+@router.get("/api/v1/events", summary="Get a list of events")
+def list_events(
+    start: int = Query(..., description="POSIX timestamp"), end: int = Query(..., description="POSIX timestamp"),
+    tags: str | None = Query(None), sources: str | None = Query(None), priority: str | None = Query(None),
+    page: int = Query(0, ge=0), unaggregated: bool | None = Query(None), exclude_aggregate: bool | None = Query(None),
+    principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
+) -> Response:
+    if end < start:
+        raise bad_request("end must not be before start")
+    if sources and "monitor" not in sources.lower() and "alert" not in sources.lower():
+        return json({"events": [], "status": "ok"})
+    if priority and priority != "normal":
+        return json({"events": [], "status": "ok"})
+    wanted = [t.strip().lower() for t in (tags or "").split(",") if t.strip()]
+    with db.read() as session:
+        rows = session.scalars(
+            select(Notification)
+            .where(Notification.org_id == principal.org_id, Notification.at >= from_posix(start), Notification.at <= from_posix(end + 1))
+            .order_by(Notification.at.desc(), Notification.id.desc())
+        ).all()
+    rows = [r for r in rows if all(t in r.tags for t in wanted)]
+    return json({"events": [event_document(r) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
+
+
+@router.get("/api/v1/events/{event_id}", summary="Get an event")
+def get_event(event_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database)) -> Response:
+    try:
+        wanted = int(event_id)
+    except ValueError:
+        raise bad_request("Invalid URL param: event_id must be an integer") from None
+    with db.read() as session:
+        row = session.get(Notification, wanted)
+        if row is None or row.org_id != principal.org_id:
+            raise ApiError(404, "Event not found")
+        return json({"event": event_document(row), "status": "ok"})
+
+
+@router.get("/api/v1/monitor/{monitor_id}/notifications", summary="A monitor's notifications and deliveries (recess)")
+def monitor_notifications(monitor_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database)) -> Response:
+    with db.read() as session:
+        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
+        rows = session.scalars(select(Notification).where(Notification.monitor_id == monitor.id).order_by(Notification.id)).all()
+        deliveries: dict[int, list[Delivery]] = {}
+        if rows:
+            for d in session.scalars(select(Delivery).where(Delivery.notification_id.in_([r.id for r in rows])).order_by(Delivery.id)):
+                deliveries.setdefault(d.notification_id, []).append(d)
+        return json({"data": [
+            {"id": r.id, "kind": r.kind, "group": r.group_name, "transition": r.transition, "from": r.from_state,
+             "to": r.to_state, "at": iso_micro(r.at), "title": r.title, "text": r.text, "muted": r.muted,
+             "muted_by": r.muted_by, "reason": r.reason, "downtime": r.downtime,
+             "deliveries": [{"webhook": d.webhook, "state": d.state, "attempts": d.attempts, "last_status": d.last_status,
+                             "last_error": d.last_error, "delivered_at": iso_micro(d.delivered_at)} for d in deliveries.get(r.id, [])]}
+            for r in rows
+        ]})
