@@ -32,6 +32,10 @@ from recess.notifications import events as events_routes
 from recess.notifications import webhooks as webhooks_routes
 from recess.notifications.delivery import Deliverer
 from recess.settings import Settings, get_settings
+from recess.statuspages import routes_incidents as incidents_routes
+from recess.statuspages import routes_pages as pages_routes
+from recess.statuspages import routes_templates as templates_routes
+from recess.statuspages import store as statuspages_store
 
 log = logging.getLogger("recess")
 
@@ -56,6 +60,7 @@ def jobs(index: DowntimeIndex) -> list[Job]:
     return [
         Job("downtime_ends", downtimes_store.next_due_end, downtime_ends),
         Job("no_data", monitors_store.next_no_data, no_data),
+        Job("maintenances", statuspages_store.next_maintenance_due, incidents_routes.advance_maintenances),
     ]
 
 
@@ -101,6 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(monitors_routes.router)
     app.include_router(webhooks_routes.router)
     app.include_router(events_routes.router)
+    # Incidents first: /statuspages/degradations must not be taken for a page id.
+    app.include_router(incidents_routes.router)
+    app.include_router(templates_routes.router)
+    app.include_router(pages_routes.router)
     if settings.test_clock:
         from recess import testing
 

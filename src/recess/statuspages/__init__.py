@@ -1,0 +1,1 @@
+"""Status pages: pages, components, degradations, maintenances, templates."""

@@ -1,0 +1,112 @@
+"""Status page rules as plain functions: derived component status, maintenance transitions,
+backfill timelines, positions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+COMPONENT_STATUSES = ("operational", "degraded", "partial_outage", "major_outage", "maintenance")
+_SEVERITY = {"operational": 0, "maintenance": 1, "degraded": 2, "partial_outage": 3, "major_outage": 4}
+DEGRADATION_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed", "canceled")
+
+
+class PageError(ValueError):
+    """A rule broken; the message names it. `status` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def worst(statuses: Iterable[str]) -> str:
+    return max(statuses, key=lambda s: _SEVERITY.get(s, 0), default="operational")
+
+
+def component_statuses(open_affected: Iterable[Sequence[dict[str, Any]]]) -> dict[str, str]:
+    """Component id -> status, from the components_affected of what is open now: unresolved
+    degradations (their latest update) and in-progress maintenances. Worst wins; the rest are
+    operational."""
+    out: dict[str, str] = {}
+    for affected in open_affected:
+        for item in affected:
+            out[item["id"]] = worst((out.get(item["id"], "operational"), item["status"]))
+    return out
+
+
+@dataclass(frozen=True)
+class Step:
+    """A maintenance transition that is due: to `status` at `at`."""
+
+    status: str
+    at: datetime
+
+
+def due_steps(status: str, start: datetime, completed: datetime, now: datetime) -> list[Step]:
+    """The automatic transitions a maintenance has due at `now`, in order."""
+    steps = []
+    if status == "scheduled" and start <= now:
+        steps.append(Step("in_progress", start))
+        status = "in_progress"
+    if status == "in_progress" and completed <= now:
+        steps.append(Step("completed", completed))
+    return steps
+
+
+def next_due(status: str, start: datetime, completed: datetime) -> datetime | None:
+    return start if status == "scheduled" else completed if status == "in_progress" else None
+
+
+def maintenance_components(affected: Sequence[dict[str, Any]], status: str) -> list[dict[str, Any]]:
+    """What a maintenance does to its components in `status`: under maintenance while in
+    progress, operational otherwise."""
+    shown = "maintenance" if status == "in_progress" else "operational"
+    return [{**item, "status": shown} for item in affected]
+
+
+def check_degradation_backfill(updates: Sequence[dict[str, Any]], now: datetime) -> None:
+    if not updates:
+        raise PageError("a backfilled degradation needs at least one update")
+    for i, update in enumerate(updates):
+        if update["status"] not in DEGRADATION_STATUSES:
+            raise PageError(f"updates[{i}].status must be one of {', '.join(DEGRADATION_STATUSES)}")
+        if update["started_at"] > now:
+            raise PageError(f"updates[{i}].started_at is in the future: a backfill records the past")
+        if i and update["started_at"] <= updates[i - 1]["started_at"]:
+            raise PageError(f"updates[{i}].started_at must be after updates[{i - 1}].started_at: updates are in time order")
+    if updates[-1]["status"] != "resolved":
+        raise PageError("the last update of a backfilled degradation must be resolved")
+    for i, update in enumerate(updates[:-1]):
+        if update["status"] == "resolved":
+            raise PageError(f"updates[{i}] is resolved but is not the last update")
+
+
+def check_maintenance_backfill(updates: Sequence[dict[str, Any]], now: datetime) -> None:
+    if len(updates) != 2:
+        raise PageError(f"a backfilled maintenance needs exactly 2 updates (in_progress, then completed), got {len(updates)}")
+    if [u["status"] for u in updates] != ["in_progress", "completed"]:
+        raise PageError("a backfilled maintenance's updates must be in_progress, then completed")
+    if updates[1]["started_at"] <= updates[0]["started_at"]:
+        raise PageError("the completed update must start after the in_progress update")
+    if updates[1]["started_at"] > now:
+        raise PageError("the completed update is in the future: a backfill records the past")
+    for i, update in enumerate(updates):
+        if not update.get("description"):
+            raise PageError(f"updates[{i}].description is required")
+
+
+def place(positions: dict[str, int], moving: str, wanted: int | None) -> dict[str, int]:
+    """Siblings' positions after `moving` goes to `wanted` (None: the end), kept 0..n-1 in order."""
+    others = sorted((p, key) for key, p in positions.items() if key != moving)
+    order = [key for _, key in others]
+    at = len(order) if wanted is None else max(0, min(wanted, len(order)))
+    order.insert(at, moving)
+    return {key: i for i, key in enumerate(order)}
+
+
+def close_gap(positions: dict[str, int], leaving: str) -> dict[str, int]:
+    order = [key for _, key in sorted((p, key) for key, p in positions.items() if key != leaving)]
+    return {key: i for i, key in enumerate(order)}
