@@ -147,12 +147,13 @@ def create_page(request: PageRequest, include: str | None = Query(None), princip
 @router.get("", summary="List status pages")
 def list_pages(
     page_offset: int = Query(0, alias="page[offset]", ge=0), page_limit: int = Query(50, alias="page[limit]", ge=1, le=1000),
-    domain_prefix: str | None = Query(None, alias="filter[domain_prefix]"), include: str | None = Query(None),
+    domain_prefix: str | None = Query(None, alias="filter[domain_prefix]"), name: str | None = Query(None, alias="filter[name]"),
+    include: str | None = Query(None),
     principal: Principal = Depends(can_read), db: Database = Depends(database),
 ) -> Response:
     wanted = includes(include, USER_INCLUDES)
     with db.read() as session:
-        rows = list(store.pages(session, principal.org_id, domain_prefix))
+        rows = [p for p in store.pages(session, principal.org_id, domain_prefix) if not name or name.lower() in p.name.lower()]
         shown = rows[page_offset : page_offset + page_limit]
         comps = store.components(session, [p.id for p in shown])
         statuses = store_statuses(session, [p.id for p in shown])
