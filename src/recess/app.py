@@ -31,6 +31,8 @@ from recess.notifications import delivery, edges, outbox
 from recess.notifications import events as events_routes
 from recess.notifications import webhooks as webhooks_routes
 from recess.notifications.delivery import Deliverer
+from recess.cases import routes as cases_routes
+from recess.maintenance_windows import routes as maintenance_windows_routes
 from recess.settings import Settings, get_settings
 from recess.statuspages import routes_incidents as incidents_routes
 from recess.statuspages import routes_pages as pages_routes
@@ -110,6 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(incidents_routes.router)
     app.include_router(templates_routes.router)
     app.include_router(pages_routes.router)
+    app.include_router(maintenance_windows_routes.router)
+    app.include_router(cases_routes.router)
     if settings.test_clock:
         from recess import testing
 

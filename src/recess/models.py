@@ -4,10 +4,12 @@ from recess.accounts.model import ApiKey, AppKey, Org, User
 from recess.downtimes.model import Downtime, Occurrence, V1Id
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
 from recess.notifications.model import Delivery, Notification, Webhook
+from recess.cases.model import Case
+from recess.maintenance_windows.model import MaintenanceWindow
 from recess.statuspages.model import Component, Degradation, Maintenance, StatusPage, Template, Update
 
 __all__ = [
     "ApiKey", "AppKey", "CheckRun", "Downtime", "GroupTransition", "Monitor", "MonitorGroup", "Occurrence", "Org", "User",
     "V1Id", "Delivery", "Notification", "Webhook", "Component", "Degradation", "Maintenance", "StatusPage",
-    "Template", "Update",
+    "Template", "Update", "Case", "MaintenanceWindow",
 ]

@@ -1,0 +1,1 @@
+"""A minimal Case Management: enough cases for maintenance windows to act on."""

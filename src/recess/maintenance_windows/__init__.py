@@ -1,0 +1,1 @@
+"""Maintenance windows: quiet case notifications and automation for matching cases."""
