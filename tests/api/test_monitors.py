@@ -158,6 +158,11 @@ def test_check_runs_drive_states_and_matches_follow(org: ApiClient, server: Serv
     assert len(v2.list_monitor_downtimes(monitor.id, page_limit=2).data) == 2
     assert len(v2.list_monitor_downtimes(monitor.id, page_limit=2, page_offset=2).data) == 1
 
+    # include=monitor names the monitor a downtime targets.
+    with_monitor = v2.get_downtime(by_id, include="monitor")
+    assert [(i.id, i.attributes.name) for i in with_monitor.included] == [(monitor.id, monitor.name)]
+    assert with_monitor.data.relationships.monitor.data.id == str(monitor.id)
+
     # v1: the monitor's downtimes and matching_downtimes agree.
     v1_ids = {d.id for d in v1.list_monitor_downtimes(monitor.id)}
     detail = monitors.get_monitor(monitor.id, with_downtimes=True)

@@ -22,6 +22,7 @@ from recess.downtimes.model import Downtime
 from recess.downtimes.matches import downtime_index
 from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.rules import DowntimeError
+from recess.monitors.store import by_ids as monitors_by_id
 from recess.notifications import delivery, edges
 from recess.scheduler import wake
 
@@ -52,8 +53,11 @@ def _documents(session: Any, rows: list[Downtime], now: datetime, include: set[s
             doc["relationships"] = wire.relationships(row, creator.uuid)
             if "created_by" in include:
                 included.append(wire.user_document(creator))
-            # Monitors arrive with the monitors feature; until then nothing is there to include.
         data.append(doc)
+    if include and "monitor" in include:
+        wanted = {r.monitor_id for r in rows if r.monitor_id is not None}
+        for monitor in monitors_by_id(session, rows[0].org_id if rows else 0, wanted):
+            included.append(wire.monitor_document(monitor.id, monitor.name))
     return data, dedupe(included)
 
 

@@ -47,6 +47,13 @@ def listing(session: Session, org_id: int, *, name: str | None = None, id_offset
     return session.scalars(query.order_by(Monitor.id)).all()
 
 
+def by_ids(session: Session, org_id: int, ids: Iterable[int]) -> Sequence[Monitor]:
+    wanted = list(ids)
+    if not wanted:
+        return []
+    return session.scalars(select(Monitor).where(Monitor.org_id == org_id, Monitor.id.in_(wanted), Monitor.deleted.is_(None))).all()
+
+
 def service_check_monitors(session: Session, org_id: int) -> Sequence[Monitor]:
     return session.scalars(
         select(Monitor).where(Monitor.org_id == org_id, Monitor.type == SERVICE_CHECK, Monitor.deleted.is_(None))

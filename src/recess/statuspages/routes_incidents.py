@@ -163,6 +163,14 @@ def _maintenance_doc(session: Session, row: Maintenance, newest_first: bool = Fa
     return views.maintenance_doc(row, store.updates(session, [row.id])[row.id], component_names(session, [row.page_id]), newest_first)
 
 
+def _status_filter(text: str | None, allowed: tuple[str, ...]) -> set[str]:
+    """`filter[status]=a,b` -> {"a", "b"}; an unknown status is a 400."""
+    statuses = {s.strip() for s in (text or "").split(",") if s.strip()}
+    if statuses - set(allowed):
+        raise ApiError(400, f"filter[status] must be among {', '.join(allowed)}")
+    return statuses
+
+
 def _page_error(exc: PageError) -> ApiError:
     return ApiError(exc.status, str(exc))
 
@@ -225,9 +233,7 @@ def list_degradations(
     include: str | None = Query(None), principal: Principal = Depends(can_read), db: Database = Depends(database),
 ) -> Response:
     wanted = includes(include, INCLUDES)
-    statuses = {s.strip() for s in (filter_status or "").split(",") if s.strip()}
-    if statuses - set(rules.DEGRADATION_STATUSES):
-        raise ApiError(400, f"filter[status] must be among {', '.join(rules.DEGRADATION_STATUSES)}")
+    statuses = _status_filter(filter_status, rules.DEGRADATION_STATUSES)
     with db.read() as session:
         rows = list(store.degradations(session, principal.org_id, uuid_param(filter_page_id, "filter[page_id]") if filter_page_id else None))
         timelines = store.updates(session, [r.id for r in rows])
@@ -441,9 +447,7 @@ def list_maintenances(
     include: str | None = Query(None), principal: Principal = Depends(can_read), db: Database = Depends(database),
 ) -> Response:
     wanted = includes(include, INCLUDES)
-    statuses = {s.strip() for s in (filter_status or "").split(",") if s.strip()}
-    if statuses - set(rules.MAINTENANCE_STATUSES):
-        raise ApiError(400, f"filter[status] must be among {', '.join(rules.MAINTENANCE_STATUSES)}")
+    statuses = _status_filter(filter_status, rules.MAINTENANCE_STATUSES)
     with db.read() as session:
         rows = [r for r in store.maintenances(session, principal.org_id, uuid_param(filter_page_id, "filter[page_id]") if filter_page_id else None)
                 if not statuses or r.status in statuses]
