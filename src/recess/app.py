@@ -34,6 +34,7 @@ from recess.notifications.delivery import Deliverer
 from recess.cases import routes as cases_routes
 from recess.maintenance_windows import routes as maintenance_windows_routes
 from recess.settings import Settings, get_settings
+from recess.statuspages import public as public_pages
 from recess.statuspages import routes_incidents as incidents_routes
 from recess.statuspages import routes_pages as pages_routes
 from recess.statuspages import routes_templates as templates_routes
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(incidents_routes.router)
     app.include_router(templates_routes.router)
     app.include_router(pages_routes.router)
+    app.include_router(public_pages.router)
     app.include_router(maintenance_windows_routes.router)
     app.include_router(cases_routes.router)
     if settings.test_clock:

@@ -73,11 +73,11 @@ class Scheduler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             _wake.clear()
-            now = clock.now()
+            pause = MAX_SLEEP
             try:
-                due = self.tick(now)
-            except Exception:  # keep the loop alive; the next tick retries
+                due = self.tick(clock.now())
+                if due is not None:
+                    pause = max(MIN_SLEEP, min(MAX_SLEEP, (due - clock.now()).total_seconds()))
+            except Exception:  # keep the loop alive whatever happens; the next tick retries
                 log.exception("scheduler tick failed")
-                due = None
-            pause = MAX_SLEEP if due is None else max(MIN_SLEEP, min(MAX_SLEEP, (due - clock.now()).total_seconds()))
             _wake.wait(pause)

@@ -268,12 +268,13 @@ def test_maintenance_moves_by_itself(clock_server: Server) -> None:
                 time.sleep(0.05)
 
         started = status_after(10 * 60 + 1)
-        assert str(started.status) == "in_progress" and started.updates[-1].manual_transition is False
+        assert clock_server.log_path is not None
+        assert str(started.status) == "in_progress", clock_server.log_path.read_text()[-3000:] and started.updates[-1].manual_transition is False
         assert started.updates[-1].description == "now" and str(started.updates[-1].components_affected[0].status) == "maintenance"
         assert statuses(api, page.data.id)["Login"] == "maintenance"
         made = api.get_maintenance(page.data.id, made.data.id)
         completed = status_after(60 * 60)
-        assert str(completed.status) == "completed" and completed.updates[-1].description == "done"
+        assert str(completed.status) == "completed", clock_server.log_path.read_text()[-3000:] and completed.updates[-1].description == "done"
         assert statuses(api, page.data.id)["Login"] == "operational"
 
 
@@ -395,3 +396,24 @@ def test_permissions(server: Server, client: ApiClient) -> None:
         assert "status_pages_incident_write" in errors(denied.value)[0]["detail"]
         with pytest.raises(NotFoundException):
             api.get_status_page(page.data.id)
+
+
+def test_public_page_people_read(client: ApiClient, server: Server) -> None:
+    api = StatusPagesApi(client)
+    page = new_page(api, client, type="public", name="Acme <Status>")
+    prefix = page.data.attributes.domain_prefix
+    login = page.data.attributes.components[0].components[0].id
+    assert page.data.attributes.page_url.endswith(f"/status/{prefix}")
+    with server.http() as http:
+        assert http.get(f"/status/{prefix}").status_code == 404  # not published yet
+        api.publish_status_page(page.data.id)
+        calm = http.get(f"/status/{prefix}", headers={"DD-API-KEY": ""})
+        assert calm.status_code == 200 and "All systems operational" in calm.text
+        assert "Acme &lt;Status&gt;" in calm.text  # escaped
+        api.create_degradation(page.data.id, body=model(degradation_req, {"data": {"type": "degradations", "attributes": {
+            "title": "Login is slow", "status": "identified", "description": "a bad deploy",
+            "components_affected": [{"id": str(login), "status": "partial_outage"}]}}}, client))
+        troubled = http.get(f"/status/{prefix}").text
+        assert "Some systems are affected" in troubled and "Login is slow" in troubled and "partial outage" in troubled
+        api.unpublish_status_page(page.data.id)
+        assert http.get(f"/status/{prefix}").status_code == 404

@@ -81,7 +81,8 @@ class Database:
             self.engine: Engine = _sqlite_engine(self.url, "BEGIN IMMEDIATE")
             self._reader = _sqlite_engine(self.url, "BEGIN")
         else:
-            self.engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            # Small pools: several processes must fit under PostgreSQL's connection limit.
+            self.engine = create_engine(self.url, pool_size=5, max_overflow=10, pool_pre_ping=True)
             self._reader = self.engine
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)

@@ -127,12 +127,13 @@ class Deliverer:
         with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
             while not self._stop.is_set():
                 _wake.clear()
+                pause = 1.0
                 try:
                     if self.run_once(client):
                         continue  # maybe more are due
                     due = self.next_due()
-                except Exception:
+                    if due is not None:
+                        pause = max(0.02, min(1.0, (due - clock.now()).total_seconds()))
+                except Exception:  # keep the loop alive whatever happens
                     log.exception("delivery pass failed")
-                    due = None
-                pause = 1.0 if due is None else max(0.02, min(1.0, (due - clock.now()).total_seconds()))
                 _wake.wait(pause)

@@ -1,0 +1,49 @@
+"""The page people read: a published public status page as HTML, without authentication."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+
+from recess.core.db import Database
+from recess.core.http import database
+from recess.core.timefmt import iso_z
+from recess.statuspages import rules, store
+from recess.statuspages.http import tree
+from recess.statuspages.model import Maintenance, StatusPage
+
+router = APIRouter(tags=["Status Pages"])
+_env = Environment(loader=PackageLoader("recess.statuspages", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def _leaves(items: list[dict]) -> list[str]:
+    out = []
+    for item in items:
+        out += _leaves(item.get("components", [])) if item["type"] == "group" else [item["status"]]
+    return out
+
+
+@router.get("/status/{domain_prefix}", response_class=HTMLResponse, include_in_schema=False)
+def public_page(domain_prefix: str, db: Database = Depends(database)) -> HTMLResponse:
+    with db.read() as session:
+        page = session.scalar(select(StatusPage).where(StatusPage.domain_prefix == domain_prefix))
+        if page is None or page.type != "public" or not page.enabled:
+            return HTMLResponse("<!doctype html><title>Not found</title><h1>No such status page</h1>", status_code=404)
+        components = tree(session, page)
+        timelines = store.updates(session, [d.id for d in store.degradations(session, page.org_id, page.id)])
+        incidents = []
+        for degradation in store.degradations(session, page.org_id, page.id):
+            live = store.live_updates(timelines[degradation.id])
+            if live and live[-1].status != "resolved" and not degradation.is_backfilled:
+                incidents.append({"title": degradation.title, "status": live[-1].status, "updates": [
+                    {"status": u.status, "description": u.description, "started_at": iso_z(u.started_at)} for u in reversed(live)]})
+        maintenances = [
+            {"title": m.title, "status": m.status, "start_date": iso_z(m.start_date), "completed_date": iso_z(m.completed_date),
+             "description": m.in_progress_description if m.status == "in_progress" else m.scheduled_description}
+            for m in session.scalars(select(Maintenance).where(Maintenance.page_id == page.id, Maintenance.status.in_(("scheduled", "in_progress"))))
+        ]
+        html = _env.get_template("public.html").render(
+            page=page, components=components, worst=rules.worst(_leaves(components)), incidents=incidents, maintenances=maintenances)
+    return HTMLResponse(html)
