@@ -117,7 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(maintenance_windows_routes.router)
     app.include_router(cases_routes.router)
     if settings.test_clock:
+        import faulthandler
+        import signal
+
         from recess import testing
+
+        faulthandler.register(signal.SIGUSR1)  # a test can ask a stuck test server where its threads are
 
         app.include_router(testing.router)
     return app
