@@ -109,6 +109,8 @@ class UpdatePatch(_Body):
 
 
 def _envelope(kind: str, model: type[BaseModel]) -> type[BaseModel]:
+    """`{"data": {"type": kind, "id"?: …, "attributes": model}}`: the JSON:API request body around
+    `model`, made once per resource type instead of eight near-identical pairs of classes."""
     data = type(f"{model.__name__}Data", (_Body,), {"__annotations__": {"type": Literal[kind], "attributes": model, "id": StrictStr | None}, "id": None})  # type: ignore[valid-type]
     return type(f"{model.__name__}Request", (_Body,), {"__annotations__": {"data": data}})
 

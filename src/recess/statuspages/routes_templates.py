@@ -51,12 +51,22 @@ class MaintenanceTemplateIn(_Body):
     completed_description: StrictStr | None = None
 
 
+class DegradationTemplateData(_Body):
+    type: Literal["degradation_templates"]
+    attributes: DegradationTemplateIn
+
+
+class MaintenanceTemplateData(_Body):
+    type: Literal["maintenance_templates"]
+    attributes: MaintenanceTemplateIn
+
+
 class DegradationTemplateRequest(_Body):
-    data: _Body.__class__("D", (_Body,), {"__annotations__": {"type": Literal["degradation_templates"], "attributes": DegradationTemplateIn}})  # type: ignore[valid-type]
+    data: DegradationTemplateData
 
 
 class MaintenanceTemplateRequest(_Body):
-    data: _Body.__class__("M", (_Body,), {"__annotations__": {"type": Literal["maintenance_templates"], "attributes": MaintenanceTemplateIn}})  # type: ignore[valid-type]
+    data: MaintenanceTemplateData
 
 
 def _component(session: Session, page: StatusPage, component_id: str) -> Component:
