@@ -83,7 +83,10 @@ class Database:
         else:
             # Small pools: several processes must fit under PostgreSQL's connection limit.
             self.engine = create_engine(self.url, pool_size=5, max_overflow=10, pool_pre_ping=True)
-            self._reader = self.engine
+            # Reads see one snapshot for their whole transaction: an answer built from several
+            # queries (a maintenance and its updates) must not straddle another commit. Read-only
+            # transactions never fail at this level. Same pool, other isolation.
+            self._reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
 
@@ -99,7 +102,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A transaction that only reads (on SQLite it does not hold the write lock)."""
+        """A transaction that only reads, on one snapshot (on SQLite it takes no write lock)."""
         with self._read_sessions() as session, session.begin():
             yield session
 
@@ -118,4 +121,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        self._reader.dispose()
+        if self._reader is not self.engine and self.engine.dialect.name == "sqlite":
+            self._reader.dispose()
