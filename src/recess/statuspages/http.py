@@ -12,7 +12,7 @@ from recess.accounts.auth import require
 from recess.accounts.permissions import STATUS_PAGES_INCIDENT_WRITE, STATUS_PAGES_SETTINGS_READ, STATUS_PAGES_SETTINGS_WRITE
 from recess.core.errors import ApiError, use_object_errors
 from recess.core.ids import is_uuid
-from recess.statuspages import store, views
+from recess.statuspages import rules, store, views
 from recess.statuspages.model import StatusPage
 
 PREFIX = "/api/v2/statuspages"
@@ -79,8 +79,6 @@ def tree(session: Session, page: StatusPage) -> list[dict[str, Any]]:
 
 
 def store_statuses(session: Session, page_ids: list[str]) -> dict[str, str]:
-    from recess.statuspages import rules
-
     affected = store.open_affected(session, page_ids)
     return rules.component_statuses(item for items in affected.values() for item in items)
 

@@ -232,15 +232,15 @@ COMPONENT_INCLUDES = ("created_by_user", "last_modified_by_user", "status_page",
 
 
 def _component_body(session: Any, page: StatusPage, row: Component, wanted: set[str]) -> dict[str, Any]:
-    subtree = _find(tree(session, page), row.id) or {}
-    data = views.component_doc(row, subtree)
+    items = tree(session, page)
+    data = views.component_doc(row, _find(items, row.id) or {})
     body: dict[str, Any] = {"data": data}
     if wanted:
         extra = included(session, [data], wanted - {"group"})
         if "group" in wanted and row.parent_id:
             group = store.component(session, page.id, row.parent_id)
             if group is not None:
-                extra.append(views.component_doc(group, _find(tree(session, page), group.id) or {}))
+                extra.append(views.component_doc(group, _find(items, group.id) or {}))
         body["included"] = extra
     return body
 
