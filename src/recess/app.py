@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from recess import __version__
 from recess.accounts import routes as accounts_routes
 from recess.accounts.store import bootstrap_admin
-from recess.core import clock, errors
+from recess.core import clock, errors, openapi
 from recess.core.db import Database
 from recess.core.http import JsonBodies
 from recess.downtimes import routes_matches as downtime_matches
@@ -97,10 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Datadog's downtime, status page and maintenance window APIs, self-hosted.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # openapi.install serves /docs from local assets
         redoc_url=None,
     )
     errors.install(app)
+    openapi.install(app)
     app.add_middleware(JsonBodies)
     app.include_router(accounts_routes.router)
     app.include_router(downtimes_v1.router)

@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable
 from threading import Lock
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from recess.accounts import store
 from recess.accounts.permissions import grants
@@ -53,7 +54,12 @@ def principal_of(request: Request, db: Database) -> Principal | None:
     return principal
 
 
-def api_key_only(request: Request, db: Database = Depends(database)) -> Principal:
+# Declared to OpenAPI only (the names Datadog's clients use); the keys are read by `principal_of`.
+API_KEY = APIKeyHeader(name="DD-API-KEY", scheme_name="apiKeyAuth", auto_error=False)
+APP_KEY = APIKeyHeader(name="DD-APPLICATION-KEY", scheme_name="appKeyAuth", auto_error=False)
+
+
+def api_key_only(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY)) -> Principal:
     principal = principal_of(request, db)
     if principal is None:
         raise forbidden()
@@ -63,7 +69,8 @@ def api_key_only(request: Request, db: Database = Depends(database)) -> Principa
 def require(permission: str) -> Callable[..., Principal]:
     """A dependency: both keys valid, and the user holds `permission`; otherwise 403."""
 
-    def dependency(request: Request, db: Database = Depends(database)) -> Principal:
+    def dependency(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY),
+                   _app_key: str | None = Security(APP_KEY)) -> Principal:
         principal = principal_of(request, db)
         if principal is None or principal.user_id is None:
             raise forbidden()

@@ -48,8 +48,13 @@ def use_object_errors(prefix: str) -> None:
         _OBJECT_STYLE_PREFIXES.append(prefix)
 
 
+def object_style(path: str) -> bool:
+    """Whether errors under `path` are JSON:API error objects."""
+    return any(path.startswith(p) for p in _OBJECT_STYLE_PREFIXES)
+
+
 def error_response(path: str, status: int, messages: list[str], title: str | None = None) -> JSONResponse:
-    if any(path.startswith(p) for p in _OBJECT_STYLE_PREFIXES):
+    if object_style(path):
         errors: list[Any] = [{"title": title or "Generic Error", "detail": m} for m in messages]
         return JSONResponse({"errors": errors}, status_code=status, media_type="application/vnd.api+json")
     return JSONResponse({"errors": messages}, status_code=status)
