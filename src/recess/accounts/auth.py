@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from threading import Lock
@@ -19,19 +20,37 @@ from recess.core.http import database
 _CACHE_SECONDS = 5.0  # a key removed by hand stops working within this long
 _cache: dict[tuple[str, str], tuple[float, Principal]] = {}
 _cache_lock = Lock()
+_log = logging.getLogger(__name__)
 
 
 def _resolve(db: Database, api_key: str, app_key: str) -> Principal | None:
+    """The caller of a key pair (revoked keys are refused), noting when the keys were last used."""
     with db.read() as session:
         org_id = store.org_of_api_key(session, api_key)
         if org_id is None:
             return None
         if not app_key:
-            return Principal(org_id=org_id, user_id=None, user_uuid=None, permissions=frozenset())
-        user = store.user_of_app_key(session, app_key)
-        if user is None or user.org_id != org_id or user.disabled:
-            return None
-        return Principal(org_id=org_id, user_id=user.id, user_uuid=user.uuid, permissions=frozenset(user.permissions))
+            principal = Principal(org_id=org_id, user_id=None, user_uuid=None, permissions=frozenset())
+        else:
+            user = store.user_of_app_key(session, app_key)
+            if user is None or user.org_id != org_id or user.disabled:
+                return None
+            principal = Principal(
+                org_id=org_id, user_id=user.id, user_uuid=user.uuid, permissions=frozenset(user.permissions)
+            )
+        stale = store.last_used_is_stale(session, api_key, app_key)
+    if stale:
+        _record_use(db, api_key, app_key)
+    return principal
+
+
+def _record_use(db: Database, api_key: str, app_key: str) -> None:
+    """Write last_used_at (at most once a minute per key) in a transaction of its own; never fails the request."""
+    try:
+        with db.session() as session:
+            store.record_use(session, api_key, app_key)
+    except Exception:  # a busy or read-only database must not turn a valid key into an error
+        _log.debug("could not record when a key was last used", exc_info=True)
 
 
 def principal_of(request: Request, db: Database) -> Principal | None:

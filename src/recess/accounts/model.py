@@ -44,6 +44,10 @@ class ApiKey(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     last4: Mapped[str] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Refreshed when a request resolves the key, at most once a minute (see accounts.auth).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A revoked key is refused; the row stays for `recess keys list` and for reactivation.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class AppKey(Base):
@@ -57,3 +61,7 @@ class AppKey(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     last4: Mapped[str] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Refreshed when a request resolves the key, at most once a minute (see accounts.auth).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A revoked key is refused; the row stays for `recess keys list` and for reactivation.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
