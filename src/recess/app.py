@@ -17,6 +17,8 @@ from recess.accounts.store import bootstrap_admin
 from recess.core import clock, errors, openapi
 from recess.core.db import Database
 from recess.core.http import JsonBodies
+from recess.core.metrics import Metrics
+from recess.core.observe import ObserveRequests
 from recess.downtimes import routes_matches as downtime_matches
 from recess.downtimes import routes_v1 as downtimes_v1
 from recess.downtimes import routes_v2 as downtimes_v2
@@ -33,6 +35,9 @@ from recess.notifications import webhooks as webhooks_routes
 from recess.notifications.delivery import Deliverer
 from recess.cases import routes as cases_routes
 from recess.maintenance_windows import routes as maintenance_windows_routes
+from recess.operations import health
+from recess.operations import metrics as operations_metrics
+from recess.operations.metrics import StoreCollector
 from recess.settings import Settings, get_settings
 from recess.statuspages import public as public_pages
 from recess.statuspages import routes_incidents as incidents_routes
@@ -69,25 +74,29 @@ def jobs(index: DowntimeIndex) -> list[Job]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, metrics=metrics)
         db.migrate()
         with db.session() as session:
             bootstrap_admin(session, settings.api_key, settings.app_key)
         app.state.db = db
         app.state.downtime_index = index = DowntimeIndex()
-        scheduler = Scheduler(db, jobs(index), after_tick=delivery.wake)
-        deliverer = Deliverer(db, timeout=settings.delivery_timeout)
+        app.state.scheduler = scheduler = Scheduler(db, jobs(index), after_tick=delivery.wake, metrics=metrics)
+        app.state.deliverer = deliverer = Deliverer(db, timeout=settings.delivery_timeout, metrics=metrics)
+        collector = StoreCollector(db, index)
+        metrics.registry.register(collector)
         scheduler.start()
         deliverer.start()
         # Load the downtime index now rather than in the first request that needs it.
         threading.Thread(target=_warm, args=(db, index), name="recess-index-warmup", daemon=True).start()
-        log.info("recess %s ready on %s", __version__, db.engine.dialect.name)
+        log.info("recess %s ready: database %s", __version__, db.describe())
         try:
             yield
         finally:
+            metrics.registry.unregister(collector)
             scheduler.stop()
             deliverer.stop()
             db.dispose()
@@ -100,9 +109,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # openapi.install serves /docs from local assets
         redoc_url=None,
     )
+    app.state.metrics = metrics
     errors.install(app)
     openapi.install(app)
     app.add_middleware(JsonBodies)
+    app.add_middleware(ObserveRequests, metrics=metrics, access=settings.access_log)  # outermost: sees every answer
+    app.include_router(health.router)
+    app.include_router(operations_metrics.router)
     app.include_router(accounts_routes.router)
     app.include_router(downtimes_v1.router)
     app.include_router(downtime_matches.router)

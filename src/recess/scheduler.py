@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from recess.core import clock
 from recess.core.db import Database
+from recess.core.metrics import Metrics
 
 log = logging.getLogger("recess.scheduler")
 MAX_SLEEP = 1.0
@@ -40,12 +42,20 @@ class Job:
 
 
 class Scheduler:
-    def __init__(self, db: Database, jobs: list[Job], after_tick: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, db: Database, jobs: list[Job], after_tick: Callable[[], None] | None = None, metrics: Metrics | None = None
+    ) -> None:
         self.db = db
         self.jobs = jobs
         self.after_tick = after_tick  # e.g. wake the deliverer for what the tick enqueued
+        self.metrics = metrics or Metrics()
+        self.last_tick: float | None = None  # time.monotonic() of the last tick that completed
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="recess-scheduler", daemon=True)
@@ -63,7 +73,11 @@ class Scheduler:
             if self.db.is_postgres and not session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _LOCK_ID}):
                 return None  # another process is ticking
             for job in self.jobs:
-                job.run(session, now)
+                try:
+                    job.run(session, now)
+                except Exception:
+                    log.error("scheduler job %s failed at %s; the tick is rolled back and retried", job.name, now.isoformat())
+                    raise
         if self.after_tick is not None:
             self.after_tick()
         with self.db.read() as session:
@@ -71,13 +85,20 @@ class Scheduler:
         return min(dues) if dues else None
 
     def _loop(self) -> None:
+        due: datetime | None = None  # the earliest instant the last tick said is due
         while not self._stop.is_set():
             _wake.clear()
             pause = MAX_SLEEP
             try:
-                due = self.tick(clock.now())
+                now = clock.now()
+                if due is not None and now >= due:
+                    self.metrics.tick_lateness.observe((now - due).total_seconds())
+                due = self.tick(now)
+                self.last_tick = time.monotonic()
                 if due is not None:
                     pause = max(MIN_SLEEP, min(MAX_SLEEP, (due - clock.now()).total_seconds()))
             except Exception:  # keep the loop alive whatever happens; the next tick retries
+                due = None
+                self.metrics.scheduler_failures.inc()
                 log.exception("scheduler tick failed")
             _wake.wait(pause)

@@ -1,6 +1,7 @@
 """One settings object, read from RECESS_* environment variables."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -18,6 +19,10 @@ class Settings(BaseSettings):
     test_clock: bool = False
     # Seconds a webhook receiver has to answer before the attempt counts as failed (and is retried).
     delivery_timeout: float = 10.0
+    # One log line per request (recess serve --access-log sets it too).
+    access_log: bool = False
+    # "text" (timestamp, level, logger, message) or "json" (one object a line).
+    log_format: Literal["text", "json"] = "text"
 
 
 @lru_cache

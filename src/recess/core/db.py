@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from recess.core.metrics import Metrics
 
 # Integer primary keys are int64 (Datadog's v1 ids pass 2^32); SQLite needs plain INTEGER to
 # make the column its rowid.
@@ -74,21 +77,46 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
     return engine
 
 
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("recess") / "migrations"))
+    return config
+
+
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, metrics: Metrics | None = None) -> None:
         self.url = normalize_url(url)
         if self.url.startswith("sqlite"):
             self.engine: Engine = _sqlite_engine(self.url, "BEGIN IMMEDIATE")
             self._reader = _sqlite_engine(self.url, "BEGIN")
         else:
             # Small pools: several processes must fit under PostgreSQL's connection limit.
-            self.engine = create_engine(self.url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+            # connect_timeout bounds how long a request (or /readyz) waits for an unreachable server.
+            self.engine = create_engine(
+                self.url, pool_size=5, max_overflow=10, pool_pre_ping=True, connect_args={"connect_timeout": 5})
             # Reads see one snapshot for their whole transaction: an answer built from several
             # queries (a maintenance and its updates) must not straddle another commit. Read-only
             # transactions never fail at this level. Same pool, other isolation.
             self._reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
+        self._head: str | None = None
+        if metrics is not None:
+            metrics.bind(self._sessions)
+            metrics.bind(self._read_sessions)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """Where the data lives, for logs and errors: never the password."""
+        url = make_url(self.url)
+        if self.dialect == "sqlite":
+            return f"sqlite {url.database or ':memory:'}"
+        return f"postgresql {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
 
     @property
     def is_postgres(self) -> bool:
@@ -109,15 +137,23 @@ class Database:
     def migrate(self) -> None:
         """Bring the schema to the newest revision (safe when several processes start at once)."""
         from alembic import command
-        from alembic.config import Config
 
-        config = Config()
-        config.set_main_option("script_location", str(resources.files("recess") / "migrations"))
+        config = _alembic_config()
         with self.engine.begin() as connection:
             if self.is_postgres:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def revision(self) -> tuple[str | None, str | None]:
+        """(the schema revision the database is at, the newest one this code knows)."""
+        if self._head is None:
+            from alembic.script import ScriptDirectory
+
+            self._head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        with self.read() as session:
+            current = session.scalar(text("SELECT version_num FROM alembic_version"))
+        return current, self._head
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -37,5 +37,6 @@ class JsonBodies:
             headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
             current = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
             if b"json" not in current.lower():
-                scope = dict(scope, headers=[*headers, (b"content-type", b"application/json")])
+                # In place, not a copy: outer middleware reads what routing adds to this scope.
+                scope["headers"] = [*headers, (b"content-type", b"application/json")]
         await self.app(scope, receive, send)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -105,6 +106,12 @@ def list_monitors(
             size = page_size or 100
             monitors = monitors[(page or 0) * size : (page or 0) * size + size]
         return json(_render(session, index, monitors, group_states, with_downtimes=True))
+
+
+@router.get("/monitors/{monitor_id}", include_in_schema=False)
+def monitor_link(monitor_id: str) -> Response:
+    """Where a notification's `$LINK` points (Datadog's monitor page): the monitor's API resource."""
+    return RedirectResponse(f"/api/v1/monitor/{monitor_id_of(monitor_id)}", status_code=302)
 
 
 @router.get("/api/v1/monitor/{monitor_id}", summary="Get a monitor's details")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,8 @@ from sqlalchemy import func, or_, select
 
 from recess.core import clock
 from recess.core.db import Database
-from recess.notifications.model import Delivery
+from recess.core.metrics import Metrics
+from recess.notifications.model import Delivery, Notification
 
 log = logging.getLogger("recess.delivery")
 MAX_ATTEMPTS = 12
@@ -52,10 +54,25 @@ def classify(status: int | None, error: str | None) -> Outcome:
     return Outcome("retry", status, error)
 
 
+def _log_failure(row: Delivery, monitor_id: int | None, outcome: Outcome, result: str) -> None:
+    """WARNING for an attempt that will be retried, ERROR for a delivery given up on."""
+    answer = f"status {outcome.status}" if outcome.status is not None else (outcome.error or "no answer")
+    if result == "retried":
+        log.warning(
+            "delivery %s to webhook %s for monitor %s failed (attempt %d of %d: %s); next attempt at %s",
+            row.id, row.webhook, monitor_id, row.attempts, MAX_ATTEMPTS, answer,
+            row.next_attempt_at.isoformat() if row.next_attempt_at else "?")
+    else:
+        log.error("delivery %s to webhook %s for monitor %s is dead after attempt %d: %s",
+                  row.id, row.webhook, monitor_id, row.attempts, answer)
+
+
 class Deliverer:
-    def __init__(self, db: Database, timeout: float = 10.0) -> None:
+    def __init__(self, db: Database, timeout: float = 10.0, metrics: Metrics | None = None) -> None:
         self.db = db
         self.timeout = timeout
+        self.metrics = metrics or Metrics()
+        self.heartbeat: float | None = None  # time.monotonic() when the loop last made progress
         # A send never outlasts the timeout, so a lease this long is only ever held by a
         # process that died mid-send; then another sends it again.
         self.lease = timedelta(seconds=timeout + 5)
@@ -65,6 +82,10 @@ class Deliverer:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="recess-delivery", daemon=True)
         self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def stop(self) -> None:
         self._stop.set()
@@ -92,7 +113,7 @@ class Deliverer:
         headers = {**row.headers, "Idempotency-Key": row.idempotency_key, "User-Agent": "recess-webhooks"}
         try:
             response = client.post(row.url, content=row.body.encode(), headers=headers)
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # a bad URL or header fails here too: it counts as an attempt
             return classify(None, f"{type(exc).__name__}: {exc}")
         return classify(response.status_code, None if response.is_success else response.text[:2000])
 
@@ -108,6 +129,11 @@ class Deliverer:
                 row.state = "failed"
             else:
                 row.next_attempt_at = now + backoff(row.attempts)
+            result = "delivered" if row.state == "delivered" else "failed" if row.state == "failed" else "retried"
+            monitor_id = session.scalar(select(Notification.monitor_id).where(Notification.id == row.notification_id))
+        self.metrics.deliveries.labels(result).inc()
+        if result != "delivered":
+            _log_failure(row, monitor_id, outcome, result)
 
     def next_due(self) -> datetime | None:
         now = clock.now()
@@ -118,9 +144,11 @@ class Deliverer:
             )
 
     def run_once(self, client: httpx.Client) -> int:
+        self.heartbeat = time.monotonic()
         rows = self.claim(clock.now())
         for row in rows:
             self.record(row.id, self.send(client, row), clock.now())
+            self.heartbeat = time.monotonic()
         return len(rows)
 
     def _loop(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from recess.accounts.auth import require
@@ -59,6 +60,14 @@ def list_events(
         ).all()
     rows = [r for r in rows if all(t in r.tags for t in wanted)]
     return json({"events": [event_document(r) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
+
+
+@router.get("/event/event", include_in_schema=False)
+def event_link(id: str = Query(...)) -> Response:  # noqa: A002 - Datadog's parameter name
+    """Where an event's `url` points (Datadog's event page): the event's API resource."""
+    if not id.isdigit():
+        raise bad_request("Invalid query parameter 'id': must be an integer")
+    return RedirectResponse(f"/api/v1/events/{int(id)}", status_code=302)
 
 
 @router.get("/api/v1/events/{event_id}", summary="Get an event")

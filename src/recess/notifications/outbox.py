@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recess.accounts.model import Org
+from recess.core import metrics
 from recess.core.timefmt import iso_micro
 from recess.downtimes import live
 from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
@@ -104,9 +105,21 @@ def record(
     )
     session.add(notification)
     session.flush()
+    _count(session, kind, decision.muted)
     if not decision.muted:
         _enqueue(session, monitor, notification, group_name, tags, at)
     return notification
+
+
+def _count(session: Session, kind: str, muted: bool) -> None:
+    counters = metrics.of(session)
+
+    def count() -> None:
+        counters.notifications.labels(kind).inc()
+        if muted:
+            counters.notifications_muted.inc()
+
+    metrics.on_commit(session, count)
 
 
 def _enqueue(session: Session, monitor: Monitor, notification: Notification, group_name: str, tags: list[str], at: datetime) -> None:

@@ -1,0 +1,59 @@
+"""ASGI middleware that watches every request: metrics by route template, the access log, and
+the `X-Recess-Version` header on every answer."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from recess import __version__
+from recess.core.metrics import Metrics
+
+access_log = logging.getLogger("recess.access")
+_VERSION_HEADER = (b"x-recess-version", __version__.encode())
+
+
+def route_template(scope: dict[str, Any]) -> str:
+    """`/api/v2/downtime/{downtime_id}` rather than the path itself, so labels stay few."""
+    route = scope.get("route")
+    path = getattr(route, "path", None) or getattr(route, "path_format", None)
+    return path if isinstance(path, str) and path else "unmatched"
+
+
+class ObserveRequests:
+    def __init__(self, app: Any, metrics: Metrics, access: bool = False) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.access = access
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client sees if the app fails before answering
+
+        async def send_observed(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), _VERSION_HEADER]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            elapsed = time.perf_counter() - started
+            route, method = route_template(scope), scope["method"]
+            self.metrics.http_requests.labels(route, method, str(status)).inc()
+            self.metrics.http_latency.labels(route, method).observe(elapsed)
+            if self.access:
+                client = scope.get("client") or ("-", 0)
+                query = scope.get("query_string", b"").decode("latin-1")
+                path = scope["path"] + (f"?{query}" if query else "")
+                access_log.info(
+                    '%s "%s %s" %d %.1fms', client[0], method, path, status, elapsed * 1000,
+                    extra={"client": client[0], "method": method, "path": scope["path"], "route": route,
+                           "status": status, "duration_ms": round(elapsed * 1000, 2)},
+                )

@@ -1,0 +1,1 @@
+"""What operators use to watch recess: health, readiness and Prometheus metrics."""
