@@ -14,7 +14,10 @@ from recess import __version__
 from recess.accounts.cli import keys_app
 from recess.settings import Settings, get_settings
 
-app = typer.Typer(help="recess: Datadog's downtime and status page APIs, self-hosted.", no_args_is_help=True)
+app = typer.Typer(
+    help="recess: Datadog's downtime and status page APIs, self-hosted.", no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals hold settings: keys and database passwords
+)
 app.add_typer(keys_app, name="keys")
 
 
