@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the app see the whole schema."""
 
 from recess.accounts.model import ApiKey, AppKey, Org, User
+from recess.core.changes import ChangeCounter
 from recess.downtimes.model import Downtime, Occurrence, V1Id
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
 from recess.notifications.model import Delivery, Notification, Webhook
@@ -11,5 +12,5 @@ from recess.statuspages.model import Component, Degradation, Maintenance, Status
 __all__ = [
     "ApiKey", "AppKey", "CheckRun", "Downtime", "GroupTransition", "Monitor", "MonitorGroup", "Occurrence", "Org", "User",
     "V1Id", "Delivery", "Notification", "Webhook", "Component", "Degradation", "Maintenance", "StatusPage",
-    "Template", "Update", "Case", "MaintenanceWindow",
+    "Template", "Update", "Case", "MaintenanceWindow", "ChangeCounter",
 ]

@@ -129,11 +129,9 @@ class DowntimeIndex:
         self._buckets: dict[tuple[int, Key], set[int]] = {}
         self._lock = RLock()
         self.refreshing = RLock()
-        self.watermark: datetime | None = None  # when the last refresh read, for the next one
+        self.seq: int | None = None  # the downtime change sequence applied so far (see live)
         self.pruned_at: datetime | None = None
         self.refreshed_at: datetime | None = None
-        self.writes_seen = -1  # live._writes at the last refresh
-        self.seen: dict[int, datetime] = {}  # downtime id -> the `modified` last applied
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -20,6 +20,7 @@ class Downtime(Base):
     __table_args__ = (
         Index("ix_downtimes_org_created", "org_id", "created", "id"),
         Index("ix_downtimes_modified", "modified"),
+        Index("ix_downtimes_change_seq", "change_seq"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -31,6 +32,9 @@ class Downtime(Base):
     created: Mapped[datetime] = mapped_column(UTCDateTime())
     modified: Mapped[datetime] = mapped_column(UTCDateTime())
     canceled: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The downtimes change counter's value when this row last changed (see core.changes): other
+    # processes' indexes apply the rows past the last value they saw.
+    change_seq: Mapped[int] = mapped_column(BigInteger)
 
     scope: Mapped[str] = mapped_column(Text)
     monitor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

@@ -17,7 +17,7 @@ from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json, no_content
 from recess.core.schedule import Window, state_at
 from recess.core.timefmt import from_posix
-from recess.downtimes import live, rules, store, v1
+from recess.downtimes import rules, store, v1
 from recess.downtimes import schemas_v1 as wire
 from recess.downtimes.model import Downtime, Occurrence
 from recess.downtimes.matches import downtime_index
@@ -112,7 +112,6 @@ def create_downtime(body: wire.DowntimeV1, principal: Principal = Depends(can_wr
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=1)  # type: ignore[arg-type]
         row.v1_scope, row.v1_recurrence = terms, recurrence
         body = _render(session, row, principal.org_id, now)
-    live.touch()
     wake()
     return json(body)
 
@@ -173,7 +172,6 @@ def update_downtime(
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now, **echoes)  # type: ignore[arg-type]
         body = _render(session, row, principal.org_id, now)
-    live.touch()
     wake()
     return json(body)
 
@@ -189,7 +187,6 @@ def cancel_downtime(
         if found is None:
             raise ApiError(404, f"Downtime {v1_id} not found")
         edges.cancel(session, index, found[0], principal.user_id, clock.now())  # type: ignore[arg-type]
-    live.touch()
     delivery.wake()
     return no_content()
 
@@ -212,6 +209,5 @@ def cancel_by_scope(
         for row in rows:
             edges.cancel(session, index, row, principal.user_id, now)  # type: ignore[arg-type]
         cancelled = [r.id for r in rows]
-    live.touch()
     delivery.wake()
     return json({"cancelled_ids": cancelled})

@@ -16,7 +16,7 @@ from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json, no_content
 from recess.core.ids import is_uuid
 from recess.core.jsonapi import dedupe, parse_include
-from recess.downtimes import live, rules, store
+from recess.downtimes import rules, store
 from recess.downtimes import schemas_v2 as wire
 from recess.downtimes.model import Downtime
 from recess.downtimes.matches import downtime_index
@@ -106,7 +106,6 @@ def create_downtime(
     with db.session() as session:
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)  # type: ignore[arg-type]
         body = _single(session, row, now, {"created_by"})
-    live.touch()
     wake()
     return json(body)
 
@@ -147,7 +146,6 @@ def update_downtime(
         except DowntimeError as exc:
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now)  # type: ignore[arg-type]
-        live.touch()
         wake()  # its end may have moved
         return json(_single(session, row, now, {"created_by"}))
 
@@ -163,6 +161,5 @@ def cancel_downtime(
         if row is None:
             raise ApiError(404, f"Downtime {downtime_id} not found")
         edges.cancel(session, index, row, principal.user_id, clock.now())  # type: ignore[arg-type]
-    live.touch()
     delivery.wake()
     return no_content()

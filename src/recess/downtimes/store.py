@@ -10,15 +10,17 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from recess.accounts.model import User
+from recess.core import changes
 from recess.core.ids import time_uuid
 from recess.downtimes.model import Downtime, Occurrence, V1Id
 from recess.core.schedule import Schedule
 from recess.downtimes.rules import Fields, next_end, schedule_of
 
 _FIELD_NAMES = tuple(Fields.__dataclass_fields__)
+DOWNTIMES = "downtimes"  # the change counter that numbers downtime changes
 
 
 def fields_of(row: Downtime) -> Fields:
@@ -36,8 +38,9 @@ def allocate_id(session: Session) -> int:
 def insert(session: Session, org_id: int, user_id: int, fields: Fields, now: datetime, api_version: int) -> Downtime:
     row = Downtime(
         id=allocate_id(session), uuid=time_uuid(), org_id=org_id, api_version=api_version, created_by=user_id, updated_by=None,
-        created=now, modified=now, canceled=None, ends_next=next_end(fields, now), **asdict(fields),
+        created=now, modified=now, canceled=None, ends_next=next_end(fields, now), change_seq=None, **asdict(fields),
     )
+    changes.mark(session, DOWNTIMES, row)
     session.add(row)
     session.flush()
     return row
@@ -60,6 +63,7 @@ def write(
     row.v1_recurrence = v1_recurrence if v1_recurrence is not _KEEP else (None if schedule_changed else row.v1_recurrence)
     row.updated_by = user_id
     row.modified = now
+    _changed(row)
 
 
 def cancel(row: Downtime, user_id: int, now: datetime) -> None:
@@ -68,6 +72,18 @@ def cancel(row: Downtime, user_id: int, now: datetime) -> None:
         row.modified = now
         row.updated_by = user_id
         row.ends_next = None
+        _changed(row)
+
+
+def _changed(row: Downtime) -> None:
+    session = object_session(row)
+    assert session is not None, "a downtime is changed inside a session"
+    changes.mark(session, DOWNTIMES, row)
+
+
+def changed_since(session: Session, seq: int) -> Sequence[Downtime]:
+    """Downtimes changed after change sequence `seq` (as this transaction sees them)."""
+    return session.scalars(select(Downtime).where(Downtime.change_seq > seq)).all()
 
 
 def by_uuid(session: Session, org_id: int, downtime_uuid: str, *, for_update: bool = False) -> Downtime | None:

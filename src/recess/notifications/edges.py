@@ -35,6 +35,5 @@ def cancel(session: Session, index: DowntimeIndex, row: Downtime, user_id: int, 
     entry = entry_of(row)
     was_active = entry.active_at(now)
     store.cancel(row, user_id, now)
-    index.remove(row.id)
     if was_active:
         outbox.on_downtime_end(session, index, entry, "canceled", now)
