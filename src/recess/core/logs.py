@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 _URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
-_KEY_PARAM = re.compile(r"(?P<head>(?:api_key|application_key|app_key|dd-api-key|dd-application-key)=)[^&\s]+", re.IGNORECASE)
+_KEY_PARAM = re.compile(r"(?P<head>(?:api_key|application_key|app_key|dd-api-key|dd-application-key)=)[^&\s\"']+", re.IGNORECASE)
 _MASK = "***"
 # Attributes every LogRecord has; anything else was passed as `extra` and goes into JSON lines.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
