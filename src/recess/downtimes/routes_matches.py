@@ -68,7 +68,7 @@ def monitor_downtimes(
 ) -> Response:
     wanted = _monitor_id(monitor_id)
     now = clock.now()
-    with db.session() as session:  # rendering v1 may allocate occurrence ids
+    with db.read() as session:
         monitor = monitors.get(session, principal.org_id, wanted)
         if monitor is None:
             raise ApiError(404, "Monitor not found")

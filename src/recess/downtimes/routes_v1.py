@@ -78,7 +78,7 @@ def list_downtimes(
     principal: Principal = Depends(can_read), db: Database = Depends(database),
 ) -> Response:
     now = clock.now()
-    with db.session() as session:
+    with db.read() as session:
         rows = list(store.all_rows(session, principal.org_id))
         if current_only:
             rows = [r for r in rows if wire.current(r, now)[2] == "active"]
@@ -120,7 +120,7 @@ def create_downtime(body: wire.DowntimeV1, principal: Principal = Depends(can_wr
 def get_downtime(downtime_id: str, principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
     v1_id = _v1_id(downtime_id)
     now = clock.now()
-    with db.session() as session:
+    with db.read() as session:
         found = store.by_v1_id(session, principal.org_id, v1_id)
         if found is None:
             raise ApiError(404, "Downtime not found")

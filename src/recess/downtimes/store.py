@@ -43,6 +43,7 @@ def insert(session: Session, org_id: int, user_id: int, fields: Fields, now: dat
     changes.mark(session, DOWNTIMES, row)
     session.add(row)
     session.flush()
+    allocate_occurrences(session, row, now)
     return row
 
 
@@ -64,6 +65,9 @@ def write(
     row.updated_by = user_id
     row.modified = now
     _changed(row)
+    session = object_session(row)
+    assert session is not None
+    allocate_occurrences(session, row, now)
 
 
 def cancel(row: Downtime, user_id: int, now: datetime) -> None:
@@ -143,21 +147,30 @@ def by_v1_id(session: Session, org_id: int, v1_id: int, *, for_update: bool = Fa
     return (row, occurrence) if row is not None else None
 
 
-def occurrence_id(session: Session, downtime_id: int, start: datetime) -> int:
-    """The stable v1 id of one occurrence, allocated the first time anyone asks."""
-    found = session.scalar(select(Occurrence.id).where(Occurrence.downtime_id == downtime_id, Occurrence.start == start))
-    if found is not None:
-        return found
-    new_id = allocate_id(session)
-    with session.begin_nested():
-        session.add(Occurrence(id=new_id, downtime_id=downtime_id, start=start))
-        try:
-            session.flush()
-        except IntegrityError:  # another request allocated it first
-            pass
-    if (found := session.scalar(select(Occurrence.id).where(Occurrence.downtime_id == downtime_id, Occurrence.start == start))) is not None:
-        return found
-    return new_id
+def occurrence_id(session: Session, downtime_id: int, start: datetime) -> int | None:
+    """The v1 id of one occurrence, if one was allocated (reads never allocate: see below)."""
+    return session.scalar(select(Occurrence.id).where(Occurrence.downtime_id == downtime_id, Occurrence.start == start))
+
+
+def allocate_occurrences(session: Session, row: Downtime, now: datetime) -> None:
+    """Give v1 ids to the occurrence a recurring downtime shows as `active_child` at `now` (the
+    ongoing or next one) and to the one after it, so that one is ready before the scheduler
+    handles the end of this one. Called by every write and by the end of each occurrence."""
+    if row.recurrences is None or row.canceled is not None:
+        return
+    schedule = schedule_of(row.start, row.end, row.timezone, row.recurrences)
+    window = schedule.current(now)
+    starts = [window.start]
+    if window.end is not None and (following := schedule.current(window.end)).start > window.start:
+        starts.append(following.start)
+    for start in starts:
+        if occurrence_id(session, row.id, start) is None:
+            with session.begin_nested():  # a concurrent writer may allocate the same occurrence
+                session.add(Occurrence(id=allocate_id(session), downtime_id=row.id, start=start))
+                try:
+                    session.flush()
+                except IntegrityError:
+                    pass
 
 
 def all_rows(session: Session, org_id: int) -> Sequence[Downtime]:

@@ -24,6 +24,7 @@ def expire_due(session: Session, index: DowntimeIndex, now: datetime) -> int:
         assert ended_at is not None
         outbox.on_downtime_end(session, index, entry_of(row), "expired", ended_at)
         row.ends_next = rules.next_end(store.fields_of(row), max(now, ended_at))
+        store.allocate_occurrences(session, row, max(now, ended_at))  # the next active_child's v1 id
         handled += 1
     return handled
 
