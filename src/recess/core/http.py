@@ -11,7 +11,8 @@ from recess.core.db import Database
 
 
 def database(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 def json(body: Any, status: int = 200) -> JSONResponse:

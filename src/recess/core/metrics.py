@@ -23,7 +23,7 @@ _LATENESS_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10
 
 
 # The `_created` timestamp series only double what a scrape shows; Prometheus needs none of them.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 class Metrics:

@@ -170,8 +170,8 @@ class DowntimeIndex:
                 keys.update(("t", key, value) for value in values)
         with self._lock:
             ids: set[int] = set()
-            for key in keys:
-                bucket = self._buckets.get((org_id, key))
+            for wanted in keys:
+                bucket = self._buckets.get((org_id, wanted))
                 if bucket:
                     ids |= bucket
             return [self._entries[i] for i in ids]

@@ -165,10 +165,10 @@ def _schedule_fields(
         start, end, stored = _recurring(merged, timezone, now)
         return {"start": start, "end": end, "timezone": timezone, "recurrences": stored}
     # One-time: unspecified parts keep their previous value when the previous schedule was one-time.
-    keep = previous is not None and not previous.is_recurring
-    start = schedule["start"] if "start" in schedule else (previous.start if keep else None)  # type: ignore[union-attr]
-    end = schedule["end"] if "end" in schedule else (previous.end if keep else None)  # type: ignore[union-attr]
-    start = start or now
+    kept = previous if previous is not None and not previous.is_recurring else None
+    given_start: datetime | None = schedule["start"] if "start" in schedule else (kept.start if kept else None)
+    end = schedule["end"] if "end" in schedule else (kept.end if kept else None)
+    start = given_start or now
     if end is not None and end <= start:
         raise DowntimeError("schedule.end must be after schedule.start")
     if end is not None and previous is None and end <= now:

@@ -128,7 +128,7 @@ def check_recurrence(recurrence: Any) -> dict[str, Any]:
 def recurrence_rule(recurrence: dict[str, Any]) -> str:
     """A checked v1 recurrence as an RRULE."""
     if recurrence["type"] == "rrule":
-        return recurrence["rrule"]
+        return str(recurrence["rrule"])
     parts = [f"FREQ={_FREQ[recurrence['type']]}", f"INTERVAL={recurrence['period']}"]
     if recurrence["type"] == "weeks" and recurrence.get("week_days"):
         ordered = [d for d in WEEK_DAYS if d in recurrence["week_days"]]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrule, rruleset, rrulestr
+from dateutil.rrule import rrule as RRule, rruleset, rrulestr
 
 from recess.core.schedule.duration import Duration, parse_duration
 from recess.core.schedule.errors import ScheduleError
@@ -106,12 +106,12 @@ class Recurrence:
         return occurrences
 
     @cached_property
-    def _parsed(self) -> rrule:
+    def _parsed(self) -> RRule:
         try:
             parsed = rrulestr(_to_local_until(self.rrule, self.tz), dtstart=self.start, cache=False)
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise ScheduleError(f"Invalid rrule {self.rrule!r}: {exc}") from None
-        if not isinstance(parsed, rrule):
+        if not isinstance(parsed, RRule):
             raise ScheduleError(f"Invalid rrule {self.rrule!r}: exactly one RRULE is expected")
         return parsed
 

@@ -38,7 +38,7 @@ def _unescape(text: str) -> tuple[str, str | None]:
     return "".join(literal), ("".join(pattern) if wild else None)
 
 
-class _ToTree(Transformer):
+class _ToTree(Transformer[Token, Node]):
     """Lark's parse tree -> recess's expression tree. Grouped values carry their key down."""
 
     def plain(self, items: list[Token]) -> tuple[str, str | None]:
@@ -87,9 +87,12 @@ def _bind(key: str, value: object) -> Node:
         op, arg = value
         if op == "not":
             return Not(_bind(key, arg))
-        children = tuple(_bind(key, v) for v in arg)  # type: ignore[union-attr]
+        assert isinstance(arg, (list, tuple))
+        children = tuple(_bind(key, v) for v in arg)
         return Or(children) if op == "or" else And(children)
-    literal, pattern = value  # type: ignore[misc]
+    assert isinstance(value, tuple) and len(value) == 2
+    literal, pattern = value
+    assert isinstance(literal, str) and (pattern is None or isinstance(pattern, str))
     return Term(key.lower(), literal.lower(), pattern.lower() if pattern else None)
 
 
@@ -123,7 +126,7 @@ def parse(text: str) -> Node:
     try:
         tree = _lark.parse(text)
     except UnexpectedCharacters as exc:
-        raise SearchSyntaxError(f"Invalid query: unexpected character {text[exc.pos_in_stream]!r} at position {exc.column}") from None
+        raise SearchSyntaxError(f"Invalid query: unexpected character {text[exc.pos_in_stream or 0]!r} at position {exc.column}") from None
     except UnexpectedEOF:
         raise SearchSyntaxError("Invalid query: it ends where a term was expected") from None
     except UnexpectedToken as exc:
