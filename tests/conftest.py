@@ -63,6 +63,12 @@ class Server:
         with self.http() as http:
             http.post("/api/v1/_recess/clock", json={"seconds": seconds}).raise_for_status()
 
+    def settle(self, api_key: str | None = None) -> None:
+        """Wait until this server has done what is due and sent what it will send (test servers)."""
+        with httpx.Client(base_url=self.url, headers={"DD-API-KEY": api_key or self.api_key}, timeout=30) as http:
+            answer = http.post("/api/v1/_recess/settle")
+            assert answer.status_code == 200, answer.text
+
     def start(self) -> None:
         assert self.log_path is not None
         log = self.log_path.open("ab")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -47,10 +47,12 @@ class Receiver:
             time.sleep(0.02)
         raise AssertionError(f"{path}: expected {count} request(s), got {len(self.at(path))}")
 
-    def quiet(self, path: str, seconds: float) -> None:
-        """Assert nothing (more) arrives at `path` for `seconds`."""
+    def quiet(self, path: str, *settle: Callable[[], None]) -> None:
+        """Assert nothing (more) arrives at `path` once each server has settled (see the test
+        endpoint /api/v1/_recess/settle): a synchronisation point, not a sleep."""
         before = len(self.at(path))
-        time.sleep(seconds)
+        for server_settled in settle:
+            server_settled()
         assert len(self.at(path)) == before, [r.body for r in self.at(path)[before:]]
 
 

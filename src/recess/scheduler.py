@@ -50,6 +50,7 @@ class Scheduler:
         self.after_tick = after_tick  # e.g. wake the deliverer for what the tick enqueued
         self.metrics = metrics or Metrics()
         self.last_tick: float | None = None  # time.monotonic() of the last tick that completed
+        self.ticks = 0  # ticks completed (or failed) by this process, for whoever waits on one
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -95,10 +96,12 @@ class Scheduler:
                     self.metrics.tick_lateness.observe((now - due).total_seconds())
                 due = self.tick(now)
                 self.last_tick = time.monotonic()
+                self.ticks += 1
                 if due is not None:
                     pause = max(MIN_SLEEP, min(MAX_SLEEP, (due - clock.now()).total_seconds()))
             except Exception:  # keep the loop alive whatever happens; the next tick retries
                 due = None
+                self.ticks += 1
                 self.metrics.scheduler_failures.inc()
                 log.exception("scheduler tick failed")
             _wake.wait(pause)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import uuid
@@ -284,4 +283,3 @@ def test_dog_service_check(org: ApiClient, server: Server, tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr + done.stdout
     assert group_states(monitors, monitor.id) == {"host:web-7": "Alert"}
-    json.dumps(done.stdout)

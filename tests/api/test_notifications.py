@@ -91,6 +91,9 @@ class Org:
         attrs.setdefault("monitor_identifier", DowntimeMonitorIdentifierTags(monitor_tags=["*"]))
         return DowntimesApi(self.client).create_downtime(body=create_body(scope, **attrs)).data.id
 
+    def settle(self) -> None:
+        self.server.settle(self.headers()["DD-API-KEY"])
+
     def advance(self, seconds: float) -> None:
         with self.server.http() as http:
             http.post("/api/v1/_recess/clock", json={"seconds": seconds}, headers=self.headers()).raise_for_status()
@@ -157,7 +160,7 @@ def test_alert_is_delivered_with_datadog_variables(org: Org) -> None:
     org.run(monitor, "web-1", 0)
     recovered = org.receiver.wait(org.path, 2)[1].json()
     assert recovered["transition"] == "Recovered" and recovered["msg"] == f"web-1 is back @webhook-{org.hook}"
-    org.receiver.quiet(org.path, 0.3)  # each notification once
+    org.receiver.quiet(org.path, org.settle)  # each notification once
 
 
 # --- muting ----------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ def test_muted_by_scope_and_not_when_scope_differs(org: Org) -> None:
     org.run(monitor, "web-2", 2)
     delivered = org.receiver.wait(org.path)
     assert [r.json()["host"] for r in delivered] == ["web-2"]
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
     notes = {n["group"]: n for n in org.notifications(monitor)}
     assert notes["host:web-1"]["muted"] is True and notes["host:web-1"]["muted_by"] == [downtime]
     assert notes["host:web-1"]["deliveries"] == []
@@ -184,7 +187,7 @@ def test_muted_by_monitor_id(org: Org) -> None:
     org.run(other, "web-1", 2)
     delivered = org.receiver.wait(org.path)
     assert len(delivered) == 1 and other.name in delivered[0].json()["title"]
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
     assert org.notifications(muted)[0]["muted_by"] == [downtime]
 
 
@@ -195,7 +198,7 @@ def test_muted_by_monitor_tags(org: Org) -> None:
     org.run(other, "web-1", 2)
     delivered = org.receiver.wait(org.path)
     assert len(delivered) == 1 and other.name in delivered[0].json()["title"]
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
     assert org.notifications(muted)[0]["muted"] is True
 
 
@@ -213,7 +216,7 @@ def test_recovery_of_an_alert_that_began_before_the_downtime(org: Org) -> None:
     # Any other trigger or recovery during the downtime is muted.
     org.run(monitor, "web-1", 2)
     org.run(monitor, "web-1", 0)
-    org.receiver.quiet(org.path, 0.7)
+    org.receiver.quiet(org.path, org.settle)
     notes = [(n["group"], n["transition"], n["muted"]) for n in org.notifications(monitor)]
     assert notes == [
         ("host:web-1", "Triggered", False), ("host:web-2", "Triggered", False), ("host:web-1", "Recovered", False),
@@ -226,7 +229,7 @@ def test_v1_downtime_mutes_too(org: Org) -> None:
     with org.server.http() as http:
         assert http.post("/api/v1/downtime", headers=org.headers(), json={"scope": ["host:web-1"]}).status_code == 200
     org.run(monitor, "web-1", 2)
-    org.receiver.quiet(org.path, 0.7)
+    org.receiver.quiet(org.path, org.settle)
     assert org.notifications(monitor)[0]["muted"] is True
 
 
@@ -240,12 +243,12 @@ def test_canceled_downtime_notifies_groups_still_alerting(org: Org) -> None:
     downtime = org.downtime("env:prod", notify_end_types=[DowntimeNotifyEndStateActions.CANCELED])
     org.run(monitor, "web-1", 2)  # alerting during it: muted
     org.run(monitor, "web-2", 0)  # OK: never notified at the end
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
     DowntimesApi(org.client).cancel_downtime(downtime)
     delivered = org.receiver.wait(org.path, 3)
     assert sorted(r.json()["host"] for r in delivered[1:]) == ["web-1", "web-3"]
     assert {r.json()["transition"] for r in delivered[1:]} == {"Re-Triggered"}
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
     ends = [n for n in org.notifications(monitor) if n["kind"] == "downtime_end"]
     assert {n["reason"] for n in ends} == {f"downtime {downtime} canceled"}
 
@@ -255,7 +258,7 @@ def test_canceled_without_canceled_in_notify_end_types_is_quiet(org: Org) -> Non
     downtime = org.downtime("env:prod")  # notify_end_types defaults to ["expired"]
     org.run(monitor, "web-1", 2)
     DowntimesApi(org.client).cancel_downtime(downtime)
-    org.receiver.quiet(org.path, 0.7)
+    org.receiver.quiet(org.path, org.settle)
 
 
 def test_expired_downtime_notifies_within_two_seconds(clock_org: Org) -> None:
@@ -267,13 +270,13 @@ def test_expired_downtime_notifies_within_two_seconds(clock_org: Org) -> None:
     org.downtime("host:web-2", schedule=DowntimeScheduleOneTimeCreateUpdateRequest(end=other_end))
     org.run(monitor, "web-1", 2)
     org.run(monitor, "web-2", 2)
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
     org.advance(5 * 60 + 0.5)
     started = time.monotonic()
     [request] = org.receiver.wait(org.path, 1, timeout=5)
     assert time.monotonic() - started < 2.0
     assert request.json()["host"] == "web-1" and request.json()["transition"] == "Re-Triggered"
-    org.receiver.quiet(org.path, 0.5)  # web-2 is still covered by its own downtime
+    org.receiver.quiet(org.path, org.settle)  # web-2 is still covered by its own downtime
     ends = [n for n in org.notifications(monitor) if n["kind"] == "downtime_end"]
     assert [(n["group"], n["muted"]) for n in ends] == [("host:web-1", False), ("host:web-2", True)]
     # After the downtime, alerts go out again.
@@ -291,12 +294,12 @@ def test_recurring_downtime_notifies_at_each_occurrence_end(clock_org: Org) -> N
         timezone="UTC",
     )))
     org.run(monitor, "web-1", 2)
-    org.receiver.quiet(org.path, 0.5)  # muted during the occurrence
+    org.receiver.quiet(org.path, org.settle)  # muted during the occurrence
     org.advance((start + timedelta(hours=1) - org.server_now()).total_seconds() + 0.5)
     first = org.receiver.wait(org.path, 1, timeout=5)
     assert first[0].json()["transition"] == "Re-Triggered"
     org.advance(23 * 3600 + 60)  # into the next occurrence: muted again, no new notification
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
     org.advance(3600)  # and its end
     assert len(org.receiver.wait(org.path, 2, timeout=5)) == 2
     ends = [n for n in org.notifications(monitor) if n["kind"] == "downtime_end"]
@@ -316,7 +319,7 @@ def test_receiver_failing_then_recovering(org: Org) -> None:
     wait_for(lambda: org.notifications(monitor)[0]["deliveries"][0]["state"] == "delivered")
     delivery = org.notifications(monitor)[0]["deliveries"][0]
     assert delivery["attempts"] == 3 and delivery["last_status"] == 200
-    org.receiver.quiet(org.path, 0.5)
+    org.receiver.quiet(org.path, org.settle)
 
 
 def test_receiver_timeout_is_retried(org: Org) -> None:
@@ -336,7 +339,7 @@ def test_4xx_is_failed_with_the_answer(org: Org) -> None:
     wait_for(lambda: org.notifications(monitor)[0]["deliveries"][0]["state"] == "failed")
     delivery = org.notifications(monitor)[0]["deliveries"][0]
     assert delivery["last_status"] == 410 and delivery["last_error"] == "receiver says 410" and delivery["attempts"] == 1
-    org.receiver.quiet(org.path, 1.5)  # not retried
+    org.receiver.quiet(org.path, org.settle)  # not retried
 
 
 def test_unknown_webhook_is_recorded(org: Org) -> None:
