@@ -7,11 +7,11 @@ strings only, so evaluating it costs a few dict and set look-ups and no tree wal
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term
+from recess.core.search.glob import compile_glob
 
 TagIndex = Mapping[str, frozenset[str]]
 _EMPTY: frozenset[str] = frozenset()
@@ -24,19 +24,6 @@ def index_tags(tags: Iterable[str]) -> dict[str, frozenset[str]]:
         key, _, value = tag.strip().lower().partition(":")
         grouped.setdefault(key, set()).add(value)
     return {k: frozenset(v) for k, v in grouped.items()}
-
-
-def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-        i += 1
-    return re.compile("".join(out), re.DOTALL)
 
 
 @dataclass
@@ -57,8 +44,8 @@ class _Emitter:
                 return f"({node.value!r} in {values})"
             if node.pattern == "*":
                 return f"({node.key!r} in t)"
-            rx = self.const(_wildcard_regex(node.pattern).fullmatch)
-            return f"any(map({rx}, {values}))"
+            glob = self.const(compile_glob(node.pattern))
+            return f"any(map({glob}, {values}))"
         if isinstance(node, Not):
             return f"(not {self.emit(node.child)})"
         joiner = " and " if isinstance(node, And) else " or "
@@ -79,10 +66,10 @@ def required_terms(node: Node) -> frozenset[tuple[str, str]]:
     if isinstance(node, Term):
         return frozenset({(node.key, node.value)}) if node.is_exact else frozenset()
     if isinstance(node, And):
-        out: frozenset[tuple[str, str]] = frozenset()
+        out: set[tuple[str, str]] = set()  # one set grown in place: a union per child is quadratic
         for child in node.children:
-            out |= required_terms(child)
-        return out
+            out.update(required_terms(child))
+        return frozenset(out)
     if isinstance(node, Or):
         sets = [required_terms(c) for c in node.children]
         return frozenset.intersection(*sets) if sets else frozenset()

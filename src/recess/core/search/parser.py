@@ -19,6 +19,12 @@ _lark = Lark(_grammar, parser="lalr", lexer="contextual", maybe_placeholders=Fal
 
 _WILDCARDS = "*?"
 
+# Bounds on the work one query can ask for (README: Limits). Datadog does not publish its own.
+MAX_LENGTH = 8192  # characters
+MAX_TERMS = 256  # key:value terms
+MAX_DEPTH = 32  # nested groups and negations
+MAX_WILDCARDS = 16  # `*` and `?` in one value
+
 
 def _unescape(text: str) -> tuple[str, str | None]:
     """The literal value, and its wildcard pattern (or None) where `*`/`?` are unescaped."""
@@ -122,6 +128,8 @@ def parse(text: str) -> Node:
     """Parse `text`; raise SearchSyntaxError with a user-facing message when it is not valid."""
     if not text or not text.strip():
         raise SearchSyntaxError("The query must not be empty")
+    if len(text) > MAX_LENGTH:
+        raise SearchSyntaxError(f"The query is too long: {len(text)} characters, at most {MAX_LENGTH}")
     _check_balance(text)
     try:
         tree = _lark.parse(text)
@@ -138,11 +146,36 @@ def parse(text: str) -> Node:
         raise SearchSyntaxError(f"Invalid query: {exc}") from None
     try:
         node = _ToTree().transform(tree)
+    except RecursionError:
+        raise SearchSyntaxError(f"The query is nested too deeply: at most {MAX_DEPTH} levels") from None
     except Exception as exc:  # lark wraps errors raised inside the transformer
         cause = getattr(exc, "orig_exc", exc)
         if isinstance(cause, SearchSyntaxError):
             raise cause from None
+        if isinstance(cause, RecursionError):
+            raise SearchSyntaxError(f"The query is nested too deeply: at most {MAX_DEPTH} levels") from None
         raise
     if isinstance(node, Term | MatchAll | Not | And | Or):
+        _check_size(node)
         return node
     raise SearchSyntaxError("All values must have a key")
+
+
+def _check_size(root: Node) -> None:
+    """Refuse trees past the limits (walked without recursion: the depth is what is checked)."""
+    terms, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise SearchSyntaxError(f"The query is nested too deeply: at most {MAX_DEPTH} levels")
+        if isinstance(node, Term):
+            terms += 1
+            if terms > MAX_TERMS:
+                raise SearchSyntaxError(f"The query has too many terms: at most {MAX_TERMS}")
+            wildcards = sum(node.pattern.count(w) - node.pattern.count("\\" + w) for w in _WILDCARDS) if node.pattern else 0
+            if wildcards > MAX_WILDCARDS:
+                raise SearchSyntaxError(f"The value of {node.key}:{node.value} has {wildcards} wildcards: at most {MAX_WILDCARDS}")
+        elif isinstance(node, Not):
+            stack.append((node.child, depth + 1))
+        elif isinstance(node, And | Or):
+            stack.extend((child, depth + 1) for child in node.children)
