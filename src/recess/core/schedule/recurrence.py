@@ -11,12 +11,15 @@ time that happens twice takes its first instance.
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrule as RRule, rruleset, rrulestr
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rruleset, rrulestr, weekday
+from dateutil.rrule import rrule as RRule
 
 from recess.core.schedule.duration import Duration, parse_duration
 from recess.core.schedule.errors import ScheduleError
@@ -24,6 +27,18 @@ from recess.core.schedule.errors import ScheduleError
 _FORBIDDEN = ("DTSTART", "DTEND", "DURATION")
 _UNTIL = re.compile(r"UNTIL=(\d{8}(?:T\d{6})?)(Z?)", re.IGNORECASE)
 _MAX_WALK = 100_000  # occurrences looked at to find the current one; guards pathological rules
+
+# Limits on what one recurrence may ask for (README: Limits). Each keeps a computation small.
+MAX_RULE_LENGTH = 500
+MAX_COUNT = 10_000
+MAX_INTERVAL = {DAILY: 3660, WEEKLY: 520, MONTHLY: 120, YEARLY: 10}
+MAX_DURATION = timedelta(days=3660)
+MIN_YEAR, MAX_YEAR = 1970, 2199
+# A rule is computed from a start moved to this many of its periods before the instant asked
+# about: enough to find the previous occurrence of any rule that yields one in that many periods.
+LOOKBACK_PERIODS = 64
+_FREQ_NAMES = {DAILY: "DAILY", WEEKLY: "WEEKLY", MONTHLY: "MONTHLY", YEARLY: "YEARLY"}
+_UNIT = {DAILY: relativedelta(days=1), WEEKLY: relativedelta(weeks=1), MONTHLY: relativedelta(months=1), YEARLY: relativedelta(years=1)}
 
 
 def resolve_timezone(name: str) -> ZoneInfo:
@@ -73,9 +88,11 @@ class Recurrence:
 
     @classmethod
     def build(cls, rule: str, duration: str | Duration, start: datetime, tz: ZoneInfo) -> Recurrence:
-        """Validate and build; raises ScheduleError naming the problem."""
+        """Validate and build; raises ScheduleError naming the problem (and the limit, if one)."""
         if not isinstance(rule, str) or not rule.strip():
             raise ScheduleError("Invalid rrule: it must not be empty")
+        if len(rule) > MAX_RULE_LENGTH:
+            raise ScheduleError(f"Invalid rrule: it is longer than {MAX_RULE_LENGTH} characters")
         text = rule.strip()
         if text.upper().startswith("RRULE:"):
             text = text[6:]
@@ -85,12 +102,16 @@ class Recurrence:
                 raise ScheduleError(f"Invalid rrule {rule!r}: {name} is not supported; use the recurrence's start and duration")
         if "FREQ=" not in upper:
             raise ScheduleError(f"Invalid rrule {rule!r}: FREQ is required")
+        if not MIN_YEAR <= start.year <= MAX_YEAR:
+            raise ScheduleError(f"Invalid recurrence start: its year must be from {MIN_YEAR} to {MAX_YEAR}")
         length = duration if isinstance(duration, Duration) else parse_duration(duration)
+        if length.approx > MAX_DURATION:
+            raise ScheduleError(f"Invalid duration {str(length)!r}: at most {MAX_DURATION.days} days")
         recurrence = cls(text, length, start, tz)
-        try:
-            first = next(iter(recurrence._parsed), None)
-        except ScheduleError:
-            raise
+        parsed = recurrence._parsed
+        _check_limits(rule, parsed)
+        try:  # bounded: _check_limits leaves no rule whose search runs long
+            first = next(iter(parsed), None)
         except Exception as exc:  # dateutil evaluation errors, e.g. impossible BY* combinations
             raise ScheduleError(f"Invalid rrule {rule!r}: {exc}") from None
         if first is None:
@@ -98,50 +119,58 @@ class Recurrence:
         return recurrence
 
     @cached_property
-    def _rule(self) -> rruleset:
-        """The occurrences: the start, then the rule's."""
-        occurrences = rruleset(cache=False)
-        occurrences.rdate(self.start)
-        occurrences.rrule(self._parsed)
-        return occurrences
-
-    @cached_property
     def _parsed(self) -> RRule:
         try:
             parsed = rrulestr(_to_local_until(self.rrule, self.tz), dtstart=self.start, cache=False)
-        except (ValueError, TypeError, KeyError, IndexError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
             raise ScheduleError(f"Invalid rrule {self.rrule!r}: {exc}") from None
         if not isinstance(parsed, RRule):
             raise ScheduleError(f"Invalid rrule {self.rrule!r}: exactly one RRULE is expected")
         return parsed
 
+    def _from(self, local: datetime, lookback: int = LOOKBACK_PERIODS) -> rruleset:
+        """The occurrences from about `local` on (the start, then the rule's), computed from a
+        start moved forward by whole periods of the rule to LOOKBACK_PERIODS before `local`, so
+        no computation walks from a start long past. A COUNT rule keeps its start (COUNT is
+        bounded); moving it would change what is counted."""
+        occurrences = rruleset(cache=False)
+        occurrences.rdate(self.start)
+        parsed = self._parsed
+        moved = self.start if _attr(parsed, "count") is not None else _aligned_start(parsed, self.start, local, lookback)
+        occurrences.rrule(parsed if moved == self.start else _rule_from(parsed, moved))
+        return occurrences
+
     @property
     def is_finite(self) -> bool:
-        return self._parsed._count is not None or self._parsed._until is not None  # type: ignore[attr-defined]
+        return _attr(self._parsed, "count") is not None or _attr(self._parsed, "until") is not None
 
     def window(self, local_start: datetime) -> tuple[datetime, datetime]:
         start = local_start.replace(tzinfo=self.tz).astimezone(UTC)
         return start, self.duration.end_of(local_start, self.tz)
 
     def first(self) -> tuple[datetime, datetime]:
-        return self.window(next(iter(self._rule)))
+        return self.window(self.start)
 
     def last(self) -> tuple[datetime, datetime] | None:
         """The final occurrence of a finite rule; None when it never ends."""
-        if not self.is_finite:
+        parsed = self._parsed
+        if _attr(parsed, "count") is not None:
+            final = None
+            for final in self._from(self.start):  # noqa: B007 - at most MAX_COUNT
+                pass
+            return self.window(final) if final else None
+        if _attr(parsed, "until") is None:
             return None
-        final = None
-        for final in self._rule:  # noqa: B007 - bounded by COUNT or UNTIL
-            pass
-        return self.window(final) if final else None
+        return self.window(self._previous(_attr(parsed, "until")))
 
     def around(self, now: datetime) -> tuple[tuple[datetime, datetime] | None, tuple[datetime, datetime] | None]:
         """(the latest occurrence that ended by `now`, the first that has not ended at `now`)."""
         local_now = now.astimezone(self.tz).replace(tzinfo=None)
         since = local_now - self.duration.approx - timedelta(days=2)
-        previous = self._rule.before(since, inc=True)
-        before = self.window(previous) if previous else None
-        for steps, local_start in enumerate(self._rule.xafter(since, inc=True)):
+        occurrences = self._from(since)
+        previous = self._previous(since)
+        before = self.window(previous) if previous <= since else None
+        for steps, local_start in enumerate(occurrences.xafter(since, inc=True)):
             window = self.window(local_start)
             if window[1] > now:
                 return before, window
@@ -149,3 +178,100 @@ class Recurrence:
             if steps > _MAX_WALK:
                 break
         return before, None
+
+    def _previous(self, local: datetime) -> datetime:
+        """The latest occurrence at or before `local` (the start when none is). Looked for from
+        a start moved close to `local` first, then from ever further back, so a sparse rule
+        (daily in March only) costs a few searches rather than a walk from its start."""
+        lookback = LOOKBACK_PERIODS
+        while True:
+            occurrences = self._from(local, lookback)
+            found = occurrences.before(local, inc=True)
+            moved = _aligned_start(self._parsed, self.start, local, lookback)
+            if (found is not None and found >= moved) or moved == self.start or _attr(self._parsed, "count") is not None:
+                return found if found is not None else self.start
+            lookback *= 4
+
+
+def _attr(parsed: RRule, name: str) -> Any:
+    """A value dateutil computed for the rule (`freq`, `interval`, `count`, `until`, `bymonth`, …).
+
+    dateutil keeps them as private attributes, with the values a rule leaves out already filled
+    in from its start; they are read here alone.
+    """
+    return getattr(parsed, "_" + name)
+
+
+def _check_limits(rule: str, parsed: RRule) -> None:
+    """FREQ, INTERVAL, COUNT and BY* values that keep every computation small (README: Limits)."""
+    freq, interval, count, until = (_attr(parsed, n) for n in ("freq", "interval", "count", "until"))
+    if freq not in _FREQ_NAMES:
+        raise ScheduleError(
+            f"Invalid rrule {rule!r}: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY; occurrences within a day "
+            "are not supported (use the duration, or several recurrences)")
+    if not 1 <= interval <= MAX_INTERVAL[freq]:
+        raise ScheduleError(f"Invalid rrule {rule!r}: INTERVAL must be from 1 to {MAX_INTERVAL[freq]} for FREQ={_FREQ_NAMES[freq]}")
+    if count is not None and count > MAX_COUNT:
+        raise ScheduleError(f"Invalid rrule {rule!r}: COUNT must be at most {MAX_COUNT}")
+    if until is not None and until.year > MAX_YEAR:
+        raise ScheduleError(f"Invalid rrule {rule!r}: UNTIL must be no later than the year {MAX_YEAR}")
+    upper = rule.upper()
+    if any(name in upper for name in ("BYHOUR", "BYMINUTE", "BYSECOND")):
+        raise ScheduleError(f"Invalid rrule {rule!r}: BYHOUR, BYMINUTE and BYSECOND are not supported; the start gives the time of day")
+    # dateutil looks for an occurrence period by period up to the year 9999; with daily or
+    # weekly periods only BYDAY and BYMONTH, which a rule meets within about a year, keep a rule
+    # that never yields from costing seconds (monthly and yearly periods are few enough).
+    if freq in (DAILY, WEEKLY):
+        extra = [n for n in ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS", "BYEASTER") if n in upper]
+        if extra:
+            raise ScheduleError(f"Invalid rrule {rule!r}: {extra[0]} needs FREQ=MONTHLY or FREQ=YEARLY")
+        weekdays = _attr(parsed, "byweekday")
+        if freq == DAILY and interval % 7 == 0 and weekdays and parsed_start(parsed).weekday() not in weekdays:
+            raise ScheduleError(f"Invalid rrule {rule!r}: it yields no occurrence (every {interval} days falls on the start's weekday)")
+
+
+def parsed_start(parsed: RRule) -> datetime:
+    start: datetime = _attr(parsed, "dtstart")
+    return start
+
+
+def _period(parsed: RRule) -> relativedelta:
+    period: relativedelta = _UNIT[_attr(parsed, "freq")] * _attr(parsed, "interval")
+    return period
+
+
+def _step(parsed: RRule, local: datetime, periods: int) -> datetime:
+    moved: datetime = local + _period(parsed) * periods
+    return moved
+
+
+def _aligned_start(parsed: RRule, start: datetime, local: datetime, lookback: int) -> datetime:
+    """`start` moved forward by whole periods to `lookback` periods before `local` (never back)."""
+    if local <= start:
+        return start
+    freq, interval = _attr(parsed, "freq"), _attr(parsed, "interval")
+    if freq in (DAILY, WEEKLY):
+        elapsed = (local - start).days // (7 if freq == WEEKLY else 1)
+    elif freq == MONTHLY:
+        elapsed = (local.year - start.year) * 12 + local.month - start.month
+    else:
+        elapsed = local.year - start.year
+    periods = elapsed // interval - lookback
+    return _step(parsed, start, periods) if periods > 0 else start
+
+
+def _rule_from(parsed: RRule, start: datetime) -> RRule:
+    """The same rule started at `start`, a whole number of periods after its own start.
+
+    dateutil fills the BY* values a rule leaves out from its start (a monthly rule repeats the
+    start's day of the month); they are passed explicitly here, as the rule computed them, so
+    the moved rule gives the very same occurrences from `start` on.
+    """
+    return RRule(
+        _attr(parsed, "freq"), dtstart=start, interval=_attr(parsed, "interval"), wkst=_attr(parsed, "wkst"), until=_attr(parsed, "until"),
+        bysetpos=_attr(parsed, "bysetpos"), bymonth=_attr(parsed, "bymonth"),
+        bymonthday=tuple(_attr(parsed, "bymonthday")) + tuple(_attr(parsed, "bynmonthday")),
+        byyearday=_attr(parsed, "byyearday"), byeaster=_attr(parsed, "byeaster"), byweekno=_attr(parsed, "byweekno"),
+        byweekday=tuple(weekday(d) for d in _attr(parsed, "byweekday") or ()) + tuple(weekday(d, n) for d, n in _attr(parsed, "bynweekday") or ()),
+        byhour=_attr(parsed, "byhour"), byminute=_attr(parsed, "byminute"), bysecond=_attr(parsed, "bysecond"), cache=False,
+    )
