@@ -45,8 +45,9 @@ class Entry:
     mute_first_recovery_notification: bool = False
     notify_end_states: tuple[str, ...] = ()
     notify_end_types: tuple[str, ...] = ()
-    _window: Window | None = field(default=None, repr=False)
-    _valid_until: datetime | None = field(default=None, repr=False)
+    # (computed at, valid until or None, the window): the window stands for every instant in
+    # between; one tuple so that threads sharing the entry never mix two computations.
+    _cache: tuple[datetime, datetime | None, Window] | None = field(default=None, repr=False)
 
     @property
     def matcher(self) -> Callable[[TagIndex], bool]:
@@ -68,12 +69,17 @@ class Entry:
         return [_ALL]
 
     def window(self, now: datetime) -> Window:
-        """The current occurrence, cached until it can change."""
-        if self._window is None or (self._valid_until is not None and now >= self._valid_until):
+        """The current occurrence, cached until it can change.
+
+        Only for instants from the one it was computed at: a decision at an earlier instant (a
+        window end handled late, a request that read the clock before another) computes afresh.
+        """
+        cache = self._cache
+        if cache is None or now < cache[0] or (cache[1] is not None and now >= cache[1]):
             window = self.schedule.current(now)
-            self._window = window
-            self._valid_until = window.start if now < window.start else window.end
-        return self._window
+            cache = (now, window.start if now < window.start else window.end, window)
+            self._cache = cache
+        return cache[2]
 
     def active_at(self, now: datetime) -> bool:
         return not self.canceled and state_at(self.window(now), now) == "active"

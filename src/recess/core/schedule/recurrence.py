@@ -27,6 +27,7 @@ from recess.core.schedule.errors import ScheduleError
 _FORBIDDEN = ("DTSTART", "DTEND", "DURATION")
 _UNTIL = re.compile(r"UNTIL=(\d{8}(?:T\d{6})?)(Z?)", re.IGNORECASE)
 _MAX_WALK = 100_000  # occurrences looked at to find the current one; guards pathological rules
+_UNTIL_MARGIN = timedelta(hours=3)  # more than any daylight-saving change moves a wall clock
 
 # Limits on what one recurrence may ask for (README: Limits). Each keeps a computation small.
 MAX_RULE_LENGTH = 500
@@ -65,8 +66,23 @@ def format_local_start(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M" if value.second == 0 else "%Y-%m-%dT%H:%M:%S")
 
 
+def _until_instant(rule: str) -> datetime | None:
+    """A UTC `UNTIL=...Z` as an aware instant; None when UNTIL is absent or a local time."""
+    match = _UNTIL.search(rule)
+    if match is None or not match.group(2):
+        return None
+    stamp = match.group(1).upper()
+    return datetime.strptime(stamp, "%Y%m%dT%H%M%S" if "T" in stamp else "%Y%m%d").replace(tzinfo=UTC)
+
+
 def _to_local_until(rule: str, tz: ZoneInfo) -> str:
-    """dateutil wants UNTIL in the same kind as DTSTART; ours is naive local time."""
+    """dateutil wants UNTIL in the same kind as DTSTART; ours is naive local time.
+
+    A UTC UNTIL becomes a local bound _UNTIL_MARGIN late: the wall time of the instant is no exact
+    bound (a repeated wall time placed at its first instance may come before UNTIL although its
+    wall time is after UNTIL's; a skipped one placed after it although its wall time is before),
+    so Recurrence._rule drops the occurrences near the bound that are placed after the instant.
+    """
 
     def repl(match: re.Match[str]) -> str:
         stamp, zulu = match.group(1), match.group(2)
@@ -74,7 +90,7 @@ def _to_local_until(rule: str, tz: ZoneInfo) -> str:
             return f"UNTIL={stamp}"
         fmt = "%Y%m%dT%H%M%S" if "T" in stamp.upper() else "%Y%m%d"
         utc = datetime.strptime(stamp.upper(), fmt).replace(tzinfo=UTC)
-        return "UNTIL=" + utc.astimezone(tz).strftime("%Y%m%dT%H%M%S")
+        return "UNTIL=" + (utc.astimezone(tz).replace(tzinfo=None) + _UNTIL_MARGIN).strftime("%Y%m%dT%H%M%S")
 
     return _UNTIL.sub(repl, rule)
 
@@ -108,15 +124,25 @@ class Recurrence:
         if length.approx > MAX_DURATION:
             raise ScheduleError(f"Invalid duration {str(length)!r}: at most {MAX_DURATION.days} days")
         recurrence = cls(text, length, start, tz)
+        if (until := _UNTIL.search(text)) is not None and int(until.group(1)[:4]) > MAX_YEAR:
+            raise ScheduleError(f"Invalid rrule {rule!r}: UNTIL must be no later than the year {MAX_YEAR}")
         parsed = recurrence._parsed
         _check_limits(rule, parsed)
         try:  # bounded: _check_limits leaves no rule whose search runs long
-            first = next(iter(parsed), None)
+            first = next((w for w in parsed if not recurrence._after_until(w)), None)
         except Exception as exc:  # dateutil evaluation errors, e.g. impossible BY* combinations
             raise ScheduleError(f"Invalid rrule {rule!r}: {exc}") from None
         if first is None:
             raise ScheduleError(f"Invalid rrule {rule!r}: it yields no occurrence after the start {format_local_start(start)}")
         return recurrence
+
+    @cached_property
+    def _until(self) -> datetime | None:
+        return _until_instant(self.rrule)
+
+    def _after_until(self, local_start: datetime) -> bool:
+        """Whether an occurrence of the rule is placed after a UTC UNTIL."""
+        return self._until is not None and local_start.replace(tzinfo=self.tz).astimezone(UTC) > self._until
 
     @cached_property
     def _parsed(self) -> RRule:
@@ -138,6 +164,11 @@ class Recurrence:
         parsed = self._parsed
         moved = self.start if _attr(parsed, "count") is not None else _aligned_start(parsed, self.start, local, lookback)
         occurrences.rrule(parsed if moved == self.start else _rule_from(parsed, moved))
+        if self._until is not None:  # see _to_local_until
+            local_until = self._until.astimezone(self.tz).replace(tzinfo=None)
+            for wall in parsed.between(max(moved, local_until - _UNTIL_MARGIN), local_until + _UNTIL_MARGIN, inc=True):
+                if wall != self.start and self._after_until(wall):
+                    occurrences.exdate(wall)
         return occurrences
 
     @property
