@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -103,9 +103,14 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
         self._head: str | None = None
-        if metrics is not None:
-            metrics.bind(self._sessions)
-            metrics.bind(self._read_sessions)
+        # Wake-ups by name ("scheduler", "delivery"), registered by whoever runs that loop.
+        self.wakers: dict[str, Callable[[], None]] = {}
+        for sessions in (self._sessions, self._read_sessions):
+            sessions.kw.setdefault("info", {})["db"] = self
+            event.listen(sessions, "after_commit", _run_commit_hooks)
+            event.listen(sessions, "after_rollback", _drop_commit_hooks)
+            if metrics is not None:
+                metrics.bind(sessions)
 
     @property
     def dialect(self) -> str:
@@ -134,6 +139,11 @@ class Database:
         with self._read_sessions() as session, session.begin():
             yield session
 
+    def wake(self, name: str) -> None:
+        waker = self.wakers.get(name)
+        if waker is not None:
+            waker()
+
     def migrate(self) -> None:
         """Bring the schema to the newest revision (safe when several processes start at once)."""
         from alembic import command
@@ -159,3 +169,25 @@ class Database:
         self.engine.dispose()
         if self._reader is not self.engine and self.engine.dialect.name == "sqlite":
             self._reader.dispose()
+
+
+def after_commit(session: Session, hook: Callable[[], None]) -> None:
+    """Run `hook` only if, and when, the session's transaction commits."""
+    session.info.setdefault("on_commit", []).append(hook)
+
+
+def wake_after_commit(session: Session, name: str) -> None:
+    """Once this transaction commits, wake the app's `name` loop ("scheduler", "delivery"): what
+    it wrote may be due now. Before the commit the loop would not see it."""
+    db = session.info.get("db")
+    if isinstance(db, Database):
+        after_commit(session, lambda: db.wake(name))
+
+
+def _run_commit_hooks(session: Session) -> None:
+    for hook in session.info.pop("on_commit", []):
+        hook()
+
+
+def _drop_commit_hooks(session: Session) -> None:
+    session.info.pop("on_commit", None)

@@ -1,20 +1,20 @@
 """Datadog error bodies, for both API families, and the translation of every failure into one.
 
 Most Datadog APIs answer `{"errors": ["message"]}`; Status Pages answer JSON:API error objects
-`{"errors": [{"title": ..., "detail": ...}]}`. Features register the path prefixes that use the
-object form; everything else, unknown routes included, gets the string form.
+`{"errors": [{"title": ..., "detail": ...}]}`. Each app knows the path prefixes its features
+answer in the object form (`ErrorShapes`, given to `install`); everything else, unknown routes
+included, gets the string form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-_OBJECT_STYLE_PREFIXES: list[str] = []
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity"}
@@ -42,19 +42,21 @@ def forbidden(message: str = "Forbidden") -> ApiError:
     return ApiError(403, message)
 
 
-def use_object_errors(prefix: str) -> None:
-    """Answer errors under `prefix` as JSON:API error objects (Status Pages)."""
-    if prefix not in _OBJECT_STYLE_PREFIXES:
-        _OBJECT_STYLE_PREFIXES.append(prefix)
+class ErrorShapes:
+    """Which paths of one app answer errors as JSON:API error objects (Status Pages)."""
+
+    def __init__(self, object_prefixes: Sequence[str] = ()) -> None:
+        self.object_prefixes = tuple(object_prefixes)
+
+    def object_style(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.object_prefixes)
+
+    def response(self, path: str, status: int, messages: list[str], title: str | None = None) -> JSONResponse:
+        return error_response(status, messages, title, objects=self.object_style(path))
 
 
-def object_style(path: str) -> bool:
-    """Whether errors under `path` are JSON:API error objects."""
-    return any(path.startswith(p) for p in _OBJECT_STYLE_PREFIXES)
-
-
-def error_response(path: str, status: int, messages: list[str], title: str | None = None) -> JSONResponse:
-    if object_style(path):
+def error_response(status: int, messages: list[str], title: str | None = None, *, objects: bool = False) -> JSONResponse:
+    if objects:
         errors: list[Any] = [{"title": title or "Generic Error", "detail": m} for m in messages]
         return JSONResponse({"errors": errors}, status_code=status, media_type="application/vnd.api+json")
     return JSONResponse({"errors": messages}, status_code=status)
@@ -95,8 +97,9 @@ def describe(error: dict[str, Any]) -> str:
     return f"Invalid value for {field}: {error.get('msg')}"
 
 
-def install(app: FastAPI) -> None:
-    """Route every failure through `error_response`, so no client ever sees another shape."""
+def install(app: FastAPI, shapes: ErrorShapes) -> None:
+    """Route every failure through `shapes`, so no client ever sees another shape."""
+    error_response = shapes.response
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:

@@ -11,7 +11,7 @@ from recess.core.db import Database
 
 
 def database(request: Request) -> Database:
-    db: Database = request.app.state.db
+    db: Database = request.app.state.services.db
     return db
 
 

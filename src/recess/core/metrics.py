@@ -3,15 +3,12 @@
 Each app owns its registry (two apps in one process never share counters), and code that only
 has a session reaches the app's instruments through the session (`of(session)`): Database puts
 them in every session's `info`. Counts tied to a transaction are applied when it commits
-(`after_commit`), so a rolled-back notification is never counted.
+(`core.db.after_commit`), so a rolled-back notification is never counted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
-from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from recess import __version__
@@ -56,8 +53,6 @@ class Metrics:
     def bind(self, sessions: sessionmaker[Session]) -> None:
         """Make these instruments reachable from every session `sessions` makes (see `of`)."""
         sessions.kw.setdefault("info", {})["metrics"] = self
-        event.listen(sessions, "after_commit", _run_commit_hooks)
-        event.listen(sessions, "after_rollback", _drop_commit_hooks)
 
 
 _UNBOUND = Metrics()  # sessions of a Database made without metrics (benchmarks, the CLI) count here
@@ -66,17 +61,3 @@ _UNBOUND = Metrics()  # sessions of a Database made without metrics (benchmarks,
 def of(session: Session) -> Metrics:
     metrics = session.info.get("metrics")
     return metrics if isinstance(metrics, Metrics) else _UNBOUND
-
-
-def on_commit(session: Session, count: Callable[[], None]) -> None:
-    """Apply `count` only if, and when, the session's transaction commits."""
-    session.info.setdefault("on_commit", []).append(count)
-
-
-def _run_commit_hooks(session: Session) -> None:
-    for count in session.info.pop("on_commit", []):
-        count()
-
-
-def _drop_commit_hooks(session: Session) -> None:
-    session.info.pop("on_commit", None)

@@ -5,7 +5,7 @@ FastAPI generates the document; `document` then states what the generator cannot
   requirement naming both (`apiKeyAuth` AND `appKeyAuth`), not two alternatives;
 - the error answers: 400 (validation, recess never answers 422), 403 (a missing or unknown key,
   or a missing permission), 404, 409 for writes, and 429, each with the body of the operation's
-  API family (`{"errors": ["…"]}`, or JSON:API error objects where `errors.object_style`).
+  API family (`{"errors": ["…"]}`, or JSON:API error objects where the app's `ErrorShapes`).
 
 `/docs` is Swagger UI from the `fastapi-offline` package, served by recess itself: it needs no
 CDN and no network.
@@ -66,8 +66,8 @@ _WRITES = {"post", "put", "patch", "delete"}
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
-def _error_response(code: str, path: str) -> dict[str, Any]:
-    if errors.object_style(path):
+def _error_response(code: str, path: str, shapes: errors.ErrorShapes) -> dict[str, Any]:
+    if shapes.object_style(path):
         media_type, schema = "application/vnd.api+json", _JSONAPI_ERROR
     else:
         media_type, schema = "application/json", _API_ERROR
@@ -84,7 +84,7 @@ def _merge_security(requirements: list[dict[str, list[str]]]) -> list[dict[str, 
     return [merged] if merged else []
 
 
-def document(doc: dict[str, Any]) -> dict[str, Any]:
+def document(doc: dict[str, Any], shapes: errors.ErrorShapes) -> dict[str, Any]:
     """Add the key requirements and error answers to a generated document (in place) and return it."""
     for path, item in doc.get("paths", {}).items():
         for method, operation in item.items():
@@ -101,7 +101,7 @@ def document(doc: dict[str, Any]) -> dict[str, Any]:
             for code in sorted(codes):
                 answer = responses.setdefault(code, {})
                 answer.setdefault("description", _DESCRIPTIONS[code])
-                answer.setdefault("content", _error_response(code, path)["content"])
+                answer.setdefault("content", _error_response(code, path, shapes)["content"])
             operation["responses"] = dict(sorted(responses.items()))
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(_SCHEMAS)
@@ -112,14 +112,14 @@ def document(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, shapes: errors.ErrorShapes) -> None:
     """Serve `/openapi.json` with `document` applied (built once), and `/docs` from local assets."""
     generate = app.openapi
     built: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
         if not built:
-            built.append(document(generate()))
+            built.append(document(generate(), shapes))
         return built[0]
 
     app.openapi = openapi  # type: ignore[method-assign]

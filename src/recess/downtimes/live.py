@@ -16,11 +16,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from recess.core import changes
+from recess.core.application import Key
 from recess.core.schedule import state_at
 from recess.downtimes import store
 from recess.downtimes.matching import DowntimeIndex, entry_of
 from recess.downtimes.model import Downtime
 
+INDEX: Key[DowntimeIndex] = Key("downtime_index")  # this app's index, provided by the downtimes feature
 PRUNE_EVERY = timedelta(seconds=60)  # downtimes whose last window ended leave the index this often
 
 

@@ -9,13 +9,14 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from recess.core.application import services
 from recess.core.timefmt import posix
 from recess.downtimes import live, v1
 from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
 
 
 def downtime_index(request: Request) -> DowntimeIndex:
-    return request.app.state.downtime_index
+    return services(request).get(live.INDEX)
 
 
 def for_monitor(session: Session, index: DowntimeIndex, monitor: Any, groups: Sequence[Any], now: datetime) -> list[tuple[Entry, list[str]]]:

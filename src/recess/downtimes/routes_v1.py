@@ -23,8 +23,7 @@ from recess.downtimes.model import Downtime, Occurrence
 from recess.downtimes.matches import downtime_index
 from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.rules import DowntimeError
-from recess.notifications import delivery, edges
-from recess.scheduler import wake
+from recess.notifications import edges
 
 router = APIRouter(tags=["Downtimes (v1)"])
 can_read = require(MONITORS_READ)
@@ -112,7 +111,7 @@ def create_downtime(body: wire.DowntimeV1, principal: Principal = Depends(can_wr
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=1)  # type: ignore[arg-type]
         row.v1_scope, row.v1_recurrence = terms, recurrence
         body = _render(session, row, principal.org_id, now)
-    wake()
+    db.wake("scheduler")
     return json(body)
 
 
@@ -172,7 +171,7 @@ def update_downtime(
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now, **echoes)  # type: ignore[arg-type]
         body = _render(session, row, principal.org_id, now)
-    wake()
+    db.wake("scheduler")
     return json(body)
 
 
@@ -187,7 +186,7 @@ def cancel_downtime(
         if found is None:
             raise ApiError(404, f"Downtime {v1_id} not found")
         edges.cancel(session, index, found[0], principal.user_id, clock.now())  # type: ignore[arg-type]
-    delivery.wake()
+    db.wake("delivery")
     return no_content()
 
 
@@ -209,5 +208,5 @@ def cancel_by_scope(
         for row in rows:
             edges.cancel(session, index, row, principal.user_id, now)  # type: ignore[arg-type]
         cancelled = [r.id for r in rows]
-    delivery.wake()
+    db.wake("delivery")
     return json({"cancelled_ids": cancelled})

@@ -11,7 +11,7 @@ from recess.accounts.auth import require
 from recess.accounts.permissions import MONITORS_DOWNTIME
 from recess.accounts.store import Principal
 from recess.core import clock
-from recess.core.db import Database
+from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json, no_content
 from recess.core.ids import is_uuid
@@ -23,8 +23,7 @@ from recess.downtimes.matches import downtime_index
 from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.rules import DowntimeError
 from recess.monitors.store import by_ids as monitors_by_id
-from recess.notifications import delivery, edges
-from recess.scheduler import wake
+from recess.notifications import edges
 
 router = APIRouter(prefix="/api/v2/downtime", tags=["Downtimes"])
 can_downtime = require(MONITORS_DOWNTIME)
@@ -106,7 +105,7 @@ def create_downtime(
     with db.session() as session:
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)  # type: ignore[arg-type]
         body = _single(session, row, now, {"created_by"})
-    wake()
+    db.wake("scheduler")
     return json(body)
 
 
@@ -146,7 +145,7 @@ def update_downtime(
         except DowntimeError as exc:
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now)  # type: ignore[arg-type]
-        wake()  # its end may have moved
+        wake_after_commit(session, "scheduler")  # its end may have moved
         return json(_single(session, row, now, {"created_by"}))
 
 
@@ -161,5 +160,5 @@ def cancel_downtime(
         if row is None:
             raise ApiError(404, f"Downtime {downtime_id} not found")
         edges.cancel(session, index, row, principal.user_id, clock.now())  # type: ignore[arg-type]
-    delivery.wake()
+    db.wake("delivery")
     return no_content()

@@ -13,7 +13,7 @@ from recess.accounts.auth import api_key_only, require
 from recess.accounts.permissions import MONITORS_READ, MONITORS_WRITE
 from recess.accounts.store import Principal
 from recess.core import clock
-from recess.core.db import Database
+from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request, describe
 from recess.core.http import database, json
 from recess.core.timefmt import iso_micro
@@ -24,8 +24,7 @@ from recess.monitors import evaluate, ingest, rules, store
 from recess.monitors import schemas as wire
 from recess.monitors.model import Monitor
 from recess.monitors.rules import MonitorError
-from recess.notifications import delivery, outbox
-from recess.scheduler import wake
+from recess.notifications import outbox
 
 router = APIRouter(tags=["Monitors"])
 can_read = require(MONITORS_READ)
@@ -146,7 +145,7 @@ def update_monitor(
         elif fields.options != previous.options:
             ingest.reschedule_no_data(session, monitor)
         session.flush()
-        wake()
+        wake_after_commit(session, "scheduler")
         return json(_render(session, index, [monitor], None, with_downtimes=False)[0])
 
 
@@ -179,8 +178,8 @@ def submit_check_run(
         for run in runs:
             now = clock.now()
             outbox.on_transitions(session, index, ingest.check_run(session, principal.org_id, run.model_dump(), now), now)
-    wake()
-    delivery.wake()
+    db.wake("scheduler")
+    db.wake("delivery")
     return json({"status": "ok"}, status=202)
 
 
@@ -199,7 +198,7 @@ def report_state(
         now = clock.now()
         outbox.on_transitions(session, index, ingest.report(session, monitor, [g.model_dump() for g in body.groups], now), now)
         groups = store.groups_of(session, [monitor.id])[monitor.id]
-    delivery.wake()
+    db.wake("delivery")
     with db.read() as session:
         return json({"monitor_id": monitor.id, "overall_state": monitor.overall_state,
                      "groups": {g.name: wire.group_state(g) for g in groups}})

@@ -49,7 +49,7 @@ def _text(token: Token) -> str:
 def parse(query: str) -> ServiceCheckQuery:
     try:
         tree = _parser.parse(query)
-    except LarkError as exc:
+    except LarkError:
         raise QueryError("expected a service check query such as \"check\".over(\"*\").by(\"host\").last(2).count_by_status()") from None
     check = _text(tree.children[0])  # type: ignore[arg-type]
     if not check:

@@ -10,7 +10,6 @@ retried with exponential backoff up to MAX_ATTEMPTS.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,19 +20,13 @@ from sqlalchemy import func, or_, select
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.metrics import Metrics
+from recess.core.worker import Worker
 from recess.notifications.model import Delivery, Notification
 
 log = logging.getLogger("recess.delivery")
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = 300.0
 BATCH = 20
-_wake = threading.Event()
-
-
-def wake() -> None:
-    _wake.set()
-
-
 def backoff(attempts: int) -> timedelta:
     """1 s, 2 s, 4 s … up to five minutes."""
     return timedelta(seconds=min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1)))
@@ -76,22 +69,25 @@ class Deliverer:
         # A send never outlasts the timeout, so a lease this long is only ever held by a
         # process that died mid-send; then another sends it again.
         self.lease = timedelta(seconds=timeout + 5)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="recess-delivery", daemon=True)
-        self._thread.start()
+        self.worker = Worker("delivery", self._step)
+        self._client: httpx.Client | None = None
 
     @property
     def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self.worker.alive
+
+    def start(self) -> None:
+        self._client = httpx.Client(timeout=self.timeout, follow_redirects=False)
+        self.worker.start()
+
+    def wake(self) -> None:
+        """Deliveries were enqueued: send them now."""
+        self.worker.wake()
 
     def stop(self) -> None:
-        self._stop.set()
-        _wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
+        self.worker.stop(timeout=15)
+        if self._client is not None:
+            self._client.close()
 
     def claim(self, now: datetime) -> list[Delivery]:
         with self.db.session() as session:
@@ -151,17 +147,9 @@ class Deliverer:
             self.heartbeat = time.monotonic()
         return len(rows)
 
-    def _loop(self) -> None:
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
-            while not self._stop.is_set():
-                _wake.clear()
-                pause = 1.0
-                try:
-                    if self.run_once(client):
-                        continue  # maybe more are due
-                    due = self.next_due()
-                    if due is not None:
-                        pause = max(0.02, min(1.0, (due - clock.now()).total_seconds()))
-                except Exception:  # keep the loop alive whatever happens
-                    log.exception("delivery pass failed")
-                _wake.wait(pause)
+    def _step(self) -> float:
+        assert self._client is not None
+        if self.run_once(self._client):
+            return 0  # maybe more are due
+        due = self.next_due()
+        return 1.0 if due is None else max(0.02, (due - clock.now()).total_seconds())

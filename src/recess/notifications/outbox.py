@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from recess.accounts.model import Org
 from recess.core import metrics
+from recess.core.db import after_commit
 from recess.core.timefmt import iso_micro
 from recess.downtimes import live
 from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
@@ -119,7 +120,7 @@ def _count(session: Session, kind: str, muted: bool) -> None:
         if muted:
             counters.notifications_muted.inc()
 
-    metrics.on_commit(session, count)
+    after_commit(session, count)
 
 
 def _enqueue(session: Session, monitor: Monitor, notification: Notification, group_name: str, tags: list[str], at: datetime) -> None:

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from recess import __version__
+from recess.core.application import services
 from recess.core.db import Database
+from recess.notifications.feature import DELIVERER
 
 router = APIRouter(tags=["Operations"])
 
@@ -49,10 +51,10 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
     """The database is reachable and migrated, and the background workers are running."""
-    state = request.app.state
-    reachable, db_detail, migrated, schema_detail = _database(state.db)
-    deliverer = state.deliverer
-    sched_ok, sched_detail = _worker(state.scheduler, state.scheduler.last_tick, stale_after=30.0)
+    shared = services(request)
+    reachable, db_detail, migrated, schema_detail = _database(shared.db)
+    deliverer, scheduler = shared.get(DELIVERER), shared.scheduler
+    sched_ok, sched_detail = _worker(scheduler, scheduler.last_tick if scheduler else None, stale_after=30.0)
     # A pass may spend a delivery timeout on each of a batch's receivers; progress is per send.
     deliver_ok, deliver_detail = _worker(deliverer, deliverer.heartbeat, stale_after=max(30.0, 2 * deliverer.timeout + 5))
     checks = {

@@ -17,6 +17,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from recess.core import clock
+from recess.core.application import services
 from recess.core.db import Database
 from recess.downtimes import live
 from recess.downtimes.matching import DowntimeIndex
@@ -76,4 +77,4 @@ class StoreCollector(Collector):
 @router.get("/metrics", response_class=Response)
 def metrics(request: Request) -> Response:
     """Prometheus text format."""
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(services(request).metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import STATUS_PAGES_INCIDENT_WRITE, STATUS_PAGES_SETTINGS_READ, STATUS_PAGES_SETTINGS_WRITE
-from recess.core.errors import ApiError, use_object_errors
+from recess.core.errors import ApiError
 from recess.core.ids import is_uuid
 from recess.statuspages import rules, store, views
 from recess.statuspages.model import StatusPage
 
 PREFIX = "/api/v2/statuspages"
-use_object_errors(PREFIX)  # Status Pages answer JSON:API error objects
+
 
 can_read = require(STATUS_PAGES_SETTINGS_READ)
 can_write_settings = require(STATUS_PAGES_SETTINGS_WRITE)

@@ -388,7 +388,6 @@ def advance_maintenances(session: Session, now: datetime) -> None:
 def create_maintenance(page_id: str, request: MaintenanceRequest, include: str | None = Query(None),  # type: ignore[valid-type]
                        notify_subscribers: bool = Query(True), principal: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database)) -> Response:
-    from recess.scheduler import wake
 
     wanted = includes(include, INCLUDES)
     a = request.data.attributes  # type: ignore[attr-defined]
@@ -410,7 +409,7 @@ def create_maintenance(page_id: str, request: MaintenanceRequest, include: str |
         _add_update(session, row.id, "maintenance", "scheduled", a.scheduled_description, rules.maintenance_components(affected, "scheduled"),
                     now, now, principal.user_uuid)  # type: ignore[arg-type]
         body = _body(session, _maintenance_doc(session, row), wanted)
-    wake()
+    db.wake("scheduler")
     return doc(body, 201)
 
 
@@ -478,7 +477,6 @@ _ORDER = {"scheduled": 0, "in_progress": 1, "completed": 2, "canceled": 2}
 def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePatchRequest, include: str | None = Query(None),  # type: ignore[valid-type]
                        notify_subscribers: bool = Query(True), principal: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database)) -> Response:
-    from recess.scheduler import wake
 
     wanted = includes(include, INCLUDES)
     a = request.data.attributes  # type: ignore[attr-defined]
@@ -509,7 +507,7 @@ def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePa
             transition(session, row, a.status, now, now, principal.user_uuid, manual=True)  # type: ignore[arg-type]
         row.modified_at, row.modified_by = now, principal.user_uuid  # type: ignore[assignment]
         body = _body(session, _maintenance_doc(session, row), wanted)
-    wake()
+    db.wake("scheduler")
     return doc(body)
 
 

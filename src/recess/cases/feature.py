@@ -1,0 +1,6 @@
+"""Cases as a feature: the slice of Case Management that maintenance windows quiet."""
+
+from recess.cases import routes
+from recess.core.application import Feature
+
+feature = Feature("cases", routers=[routes.router])

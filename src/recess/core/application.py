@@ -1,0 +1,141 @@
+"""An application made of features: what they share, and the one place that assembles them.
+
+A feature is a package that brings routers, scheduler jobs and services (`Feature`). The app
+holds the shared services (`Services`: settings, instruments, the database, the scheduler and
+the deliverer, and whatever features provide to one another under typed keys) on `app.state`;
+routes reach them through dependencies and jobs through their closures, so two apps in one
+process never share anything. Nothing here knows a feature by name: `recess.app` lists them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
+
+from fastapi import APIRouter, FastAPI, Request
+
+from recess import __version__
+from recess.core import errors, openapi
+from recess.core.db import Database
+from recess.core.http import JsonBodies
+from recess.core.metrics import Metrics
+from recess.core.observe import ObserveRequests
+from recess.core.scheduler import Job, Scheduler
+from recess.settings import Settings
+
+log = logging.getLogger("recess")
+T = TypeVar("T")
+
+
+class Key(Generic[T]):
+    """A typed name for a service one feature provides and others use (`Services.get`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Key({self.name!r})"
+
+
+class Services:
+    """What an app's features share. `db` exists once the app has started."""
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self._db: Database | None = None
+        self.scheduler: Scheduler | None = None
+        self._provided: dict[str, object] = {}
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the app has not started: no database yet")
+        return self._db
+
+    @db.setter
+    def db(self, value: Database) -> None:
+        self._db = value
+
+    def provide(self, key: Key[T], value: T) -> None:
+        self._provided[key.name] = value
+
+    def get(self, key: Key[T]) -> T:
+        try:
+            return cast(T, self._provided[key.name])
+        except KeyError:
+            raise RuntimeError(f"no feature provides {key.name}; is it listed (and before its users) in recess.app?") from None
+
+
+def services(request: Request) -> Services:
+    """The dependency that gives a route its app's services."""
+    found: Services = request.app.state.services
+    return found
+
+
+def settings(request: Request) -> Settings:
+    return services(request).settings
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    routers: Sequence[APIRouter] = ()
+    # Path prefixes whose errors are JSON:API error objects rather than Datadog's string list.
+    object_error_prefixes: Sequence[str] = ()
+    # At start, once the database is there: build what the feature provides to others.
+    start: Callable[[Services], None] | None = None
+    # Things that change by themselves, run by the app's scheduler in this order.
+    jobs: Callable[[Services], Sequence[Job]] = field(default=lambda _services: ())
+    # Background loops beyond the scheduler (started after it, stopped before it).
+    workers: Callable[[Services], Sequence[Any]] = field(default=lambda _services: ())
+
+
+def build(settings: Settings, features: Sequence[Feature], *, description: str) -> FastAPI:
+    """The ASGI app: features' routers in list order, their jobs in one scheduler."""
+    metrics = Metrics()
+    shared = Services(settings, metrics)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url, metrics=metrics)
+        db.migrate()
+        shared.db = db
+        for feature in features:
+            if feature.start is not None:
+                feature.start(shared)
+        jobs = [job for feature in features for job in feature.jobs(shared)]
+        scheduler = Scheduler(db, jobs, after_tick=lambda: db.wake("delivery"), metrics=metrics)
+        db.wakers["scheduler"] = scheduler.wake
+        shared.scheduler = scheduler
+        workers = [worker for feature in features for worker in feature.workers(shared)]
+        scheduler.start()
+        for worker in workers:
+            worker.start()
+        log.info("recess %s ready: database %s", __version__, db.describe())
+        try:
+            yield
+        finally:
+            for worker in reversed(workers):
+                worker.stop()
+            scheduler.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="recess", version=__version__, description=description, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # openapi.install serves /docs from local assets
+    )
+    app.state.services = shared
+    app.state.metrics = metrics
+    shapes = errors.ErrorShapes([prefix for feature in features for prefix in feature.object_error_prefixes])
+    errors.install(app, shapes)
+    openapi.install(app, shapes)
+    app.add_middleware(JsonBodies)
+    app.add_middleware(ObserveRequests, metrics=metrics, access=settings.access_log)  # outermost: sees every answer
+    for feature in features:
+        for router in feature.routers:
+            app.include_router(router)
+    return app

@@ -1,0 +1,45 @@
+"""Downtimes as a feature: the v1 and v2 APIs, this app's matching index, and downtime ends."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from recess.core import clock
+from recess.core.application import Feature, Services
+from recess.core.scheduler import Job
+from recess.downtimes import live, routes_matches, routes_v1, routes_v2, store
+from recess.downtimes.matching import DowntimeIndex
+from recess.notifications import edges
+
+log = logging.getLogger("recess")
+
+
+def _warm(services: Services, index: DowntimeIndex) -> None:
+    try:
+        with services.db.read() as session:
+            live.refresh(session, index, clock.now())
+    except Exception:  # the first request that needs the index loads it instead
+        log.exception("could not load the downtime index at start")
+
+
+def _start(services: Services) -> None:
+    index = DowntimeIndex()
+    services.provide(live.INDEX, index)
+    # Load the index now rather than in the first request that needs it.
+    threading.Thread(target=_warm, args=(services, index), name="recess-index-warmup", daemon=True).start()
+
+
+def _jobs(services: Services) -> list[Job]:
+    index = services.get(live.INDEX)
+
+    def downtime_ends(session: Session, now: datetime) -> None:
+        edges.expire_due(session, index, now)
+
+    return [Job("downtime_ends", store.next_due_end, downtime_ends)]
+
+
+feature = Feature("downtimes", routers=[routes_v1.router, routes_matches.router, routes_v2.router], start=_start, jobs=_jobs)

@@ -1,0 +1,6 @@
+"""Maintenance windows (`/api/v2/maintenance_windows`) as a feature."""
+
+from recess.core.application import Feature
+from recess.maintenance_windows import routes
+
+feature = Feature("maintenance_windows", routers=[routes.router])

@@ -1,0 +1,22 @@
+"""Notifications as a feature: webhooks, events, and the deliverer that sends the outbox."""
+
+from __future__ import annotations
+
+from recess.core.application import Feature, Key, Services
+from recess.notifications import events, webhooks
+from recess.notifications.delivery import Deliverer
+
+DELIVERER: Key[Deliverer] = Key("deliverer")
+
+
+def _start(services: Services) -> None:
+    deliverer = Deliverer(services.db, timeout=services.settings.delivery_timeout, metrics=services.metrics)
+    services.db.wakers["delivery"] = deliverer.wake
+    services.provide(DELIVERER, deliverer)
+
+
+def _workers(services: Services) -> list[Deliverer]:
+    return [services.get(DELIVERER)]
+
+
+feature = Feature("notifications", routers=[webhooks.router, events.router], start=_start, workers=_workers)
