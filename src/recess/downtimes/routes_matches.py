@@ -14,6 +14,7 @@ from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json
 from recess.core.schedule import state_at
+from recess.core.params import int_id
 from recess.core.timefmt import iso_micro
 from recess.downtimes import rules, store
 from recess.downtimes import schemas_v2 as wire
@@ -27,10 +28,7 @@ router = APIRouter(tags=["Downtimes"])
 
 
 def _monitor_id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise bad_request("Invalid URL param: monitor_id must be an integer") from None
+    return int_id(text, "monitor_id")
 
 
 @router.get("/api/v2/monitor/{monitor_id}/downtime_matches", summary="Get active downtimes for a monitor")

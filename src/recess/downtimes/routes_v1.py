@@ -16,6 +16,7 @@ from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json, no_content
 from recess.core.schedule import Window, state_at
+from recess.core.params import int_id
 from recess.core.timefmt import from_posix
 from recess.downtimes import rules, store, v1
 from recess.downtimes import schemas_v1 as wire
@@ -31,13 +32,7 @@ can_write = require(MONITORS_DOWNTIME)
 
 
 def _v1_id(downtime_id: str) -> int:
-    try:
-        value = int(downtime_id)
-    except ValueError:
-        raise bad_request("Invalid URL param: downtime_id must be an integer") from None
-    if value < 0:
-        raise bad_request("Invalid URL param: downtime_id must be a positive integer")
-    return value
+    return int_id(downtime_id, "downtime_id", positive=True)
 
 
 def _render(session: Session, row: Downtime, org_id: int, now: datetime, creator: Any = None) -> dict[str, Any]:

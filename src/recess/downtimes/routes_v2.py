@@ -13,8 +13,8 @@ from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request
+from recess.core.params import uuid_id
 from recess.core.http import database, json, no_content
-from recess.core.ids import is_uuid
 from recess.core.jsonapi import dedupe, parse_include
 from recess.downtimes import rules, store
 from recess.downtimes import schemas_v2 as wire
@@ -32,9 +32,7 @@ DEFAULT_PAGE = 30
 
 
 def _check_id(downtime_id: str) -> str:
-    if not is_uuid(downtime_id):
-        raise bad_request("Invalid URL param: downtime_id must be an uuid")
-    return downtime_id.lower()
+    return uuid_id(downtime_id, "downtime_id", "Invalid URL param: downtime_id must be an uuid")
 
 
 def _status(row: Downtime, now: datetime) -> str:

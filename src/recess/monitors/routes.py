@@ -16,6 +16,7 @@ from recess.core import clock
 from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request, describe
 from recess.core.http import database, json
+from recess.core.params import int_id
 from recess.core.timefmt import iso_micro
 from recess.downtimes import matches as downtime_matches
 from recess.downtimes.matching import DowntimeIndex
@@ -32,11 +33,7 @@ can_write = require(MONITORS_WRITE)
 
 
 def monitor_id_of(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise bad_request("Invalid URL param: monitor_id must be an integer") from None
-    return value
+    return int_id(text, "monitor_id")
 
 
 def get_or_404(session: Session, org_id: int, monitor_id: int, *, for_update: bool = False) -> Monitor:

@@ -15,6 +15,7 @@ from recess.accounts.store import Principal
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json
+from recess.core.params import int_id
 from recess.core.timefmt import from_posix, iso_micro, posix
 from recess.monitors.routes import get_or_404, monitor_id_of
 from recess.notifications.model import Delivery, Notification
@@ -72,10 +73,7 @@ def event_link(id: str = Query(...)) -> Response:  # noqa: A002 - Datadog's para
 
 @router.get("/api/v1/events/{event_id}", summary="Get an event")
 def get_event(event_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database)) -> Response:
-    try:
-        wanted = int(event_id)
-    except ValueError:
-        raise bad_request("Invalid URL param: event_id must be an integer") from None
+    wanted = int_id(event_id, "event_id")
     with db.read() as session:
         row = session.get(Notification, wanted)
         if row is None or row.org_id != principal.org_id:
