@@ -10,7 +10,9 @@ from recess.core.db import Database
 from recess.downtimes import rules, store
 from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.model import Occurrence
-from recess.notifications import edges
+from recess.downtimes import service
+from recess.downtimes.muter import DowntimeMuter
+from recess.notifications.service import Notifier
 from tests.test_index_sequence import T0, _owner, db  # noqa: F401 - the fixture
 
 DAILY = {"scope": "env:prod", "monitor_identifier": {"monitor_tags": ["*"]}, "schedule": {
@@ -34,7 +36,7 @@ def test_the_shown_occurrence_and_the_next_have_ids_before_anyone_reads(db: Data
     # The scheduler handles the end of today's window: the day after tomorrow gets its id, and the
     # ids already given stay as they were.
     with db.session() as session:
-        assert edges.expire_due(session, DowntimeIndex(), T0 + timedelta(hours=1)) == 1
+        assert service.expire_due(session, Notifier(DowntimeMuter(DowntimeIndex()), "http://127.0.0.1"), T0 + timedelta(hours=1)) == 1
     with db.read() as session:
         assert store.occurrence_id(session, row.id, T0) == today
         assert store.occurrence_id(session, row.id, T0 + timedelta(days=1)) == tomorrow

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from recess.core.schedule import OneTime
 from recess.downtimes.matching import Entry
+from recess.notifications.muter import Silence
 from recess.notifications import muting, templates
 from recess.notifications.templates import Moment
 
@@ -51,6 +52,11 @@ def test_payload_json_escaping_and_form() -> None:
     assert templates.parse_headers('{"X-Token": "s"}') == {"X-Token": "s"}
 
 
+def silence(uuid: str, start: datetime, *, mute_first: bool = False) -> Silence:
+    return Silence(id=1, uuid=uuid, monitor_id=None, scope=("*",), start=start, end=start + timedelta(hours=1),
+                   mute_first_recovery_notification=mute_first)
+
+
 def entry(uuid: str, start: datetime, *, mute_first: bool = False, states: tuple[str, ...] = ("alert", "no data", "warn"),
           types: tuple[str, ...] = ("expired",)) -> Entry:
     return Entry(id=1, uuid=uuid, org_id=1, scope="*", monitor_id=None, monitor_tags=frozenset({"*"}),
@@ -59,30 +65,28 @@ def entry(uuid: str, start: datetime, *, mute_first: bool = False, states: tuple
 
 
 def test_decide_mutes_everything_covered() -> None:
-    at = T0 + timedelta(minutes=10)
-    downtime = entry("d1", T0)
-    assert muting.decide("OK", "Alert", [], None, at) == muting.SEND
-    assert muting.decide("OK", "Alert", [downtime], None, at).muted
-    assert muting.decide("Alert", "OK", [downtime], T0 + timedelta(minutes=5), at).muted  # alert began during it
-    assert muting.decide("Alert", "Warn", [downtime], T0 - timedelta(minutes=5), at).muted
+    downtime = silence("d1", T0)
+    assert muting.decide("OK", "Alert", [], None) == muting.SEND
+    assert muting.decide("OK", "Alert", [downtime], None).muted
+    assert muting.decide("Alert", "OK", [downtime], T0 + timedelta(minutes=5)).muted  # alert began during it
+    assert muting.decide("Alert", "Warn", [downtime], T0 - timedelta(minutes=5)).muted
 
 
 def test_first_recovery_of_an_earlier_alert() -> None:
-    at = T0 + timedelta(minutes=10)
     began_before = T0 - timedelta(minutes=5)
-    sent = muting.decide("Alert", "OK", [entry("d1", T0)], began_before, at)
+    sent = muting.decide("Alert", "OK", [silence("d1", T0)], began_before)
     assert not sent.muted and "before the downtime" in (sent.reason or "")
-    muted = muting.decide("Alert", "OK", [entry("d1", T0), entry("d2", T0, mute_first=True)], began_before, at)
+    muted = muting.decide("Alert", "OK", [silence("d1", T0), silence("d2", T0, mute_first=True)], began_before)
     assert muted.muted and muted.by == ("d1", "d2")
     # A second downtime that began before the alert: the alert itself was muted, so is its recovery.
-    assert muting.decide("Alert", "OK", [entry("d1", T0), entry("d0", T0 - timedelta(hours=1))], began_before, at).muted
+    assert muting.decide("Alert", "OK", [silence("d1", T0), silence("d0", T0 - timedelta(hours=1))], began_before).muted
 
 
 def test_end_notices() -> None:
     downtime = entry("d1", T0, states=("alert",), types=("canceled",))
-    assert muting.notifies_at_end(downtime, "canceled", "Alert")
-    assert not muting.notifies_at_end(downtime, "expired", "Alert")
-    assert not muting.notifies_at_end(downtime, "canceled", "Warn")
-    assert not muting.notifies_at_end(downtime, "canceled", "OK")
-    assert muting.at_end([], downtime, "canceled") == muting.Decision(False, (), "downtime d1 canceled")
-    assert muting.at_end([entry("d2", T0)], downtime, "canceled").muted
+    assert downtime.renotifies("canceled", "Alert")
+    assert not downtime.renotifies("expired", "Alert")
+    assert not downtime.renotifies("canceled", "Warn")
+    assert not downtime.renotifies("canceled", "OK")
+    assert muting.at_end([], "d1", "canceled") == muting.Decision(False, (), "downtime d1 canceled")
+    assert muting.at_end([silence("d2", T0)], "d1", "canceled").muted

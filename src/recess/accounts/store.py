@@ -6,7 +6,7 @@ import hashlib
 import logging
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -233,3 +233,10 @@ def revoke(session: Session, key: KeyInfo) -> bool:
         update(model).where(model.id == key.id, model.revoked_at.is_(None)).values(revoked_at=clock.now())
     )
     return bool(done.rowcount)
+
+
+def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}

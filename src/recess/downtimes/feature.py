@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from recess.core import clock
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
-from recess.downtimes import live, routes_matches, routes_v1, routes_v2, store
+from recess.downtimes import live, routes_matches, routes_v1, routes_v2, service, store
 from recess.downtimes.matching import DowntimeIndex
-from recess.notifications import edges
+from recess.downtimes.muter import DowntimeMuter
+from recess.notifications.muter import MUTER
+from recess.notifications.service import NOTIFIER
 
 log = logging.getLogger("recess")
 
@@ -29,15 +31,16 @@ def _warm(services: Services, index: DowntimeIndex) -> None:
 def _start(services: Services) -> None:
     index = DowntimeIndex()
     services.provide(live.INDEX, index)
+    services.provide(MUTER, DowntimeMuter(index))  # what notifications ask whether a group is muted
     # Load the index now rather than in the first request that needs it.
     threading.Thread(target=_warm, args=(services, index), name="recess-index-warmup", daemon=True).start()
 
 
 def _jobs(services: Services) -> list[Job]:
-    index = services.get(live.INDEX)
+    notifier = services.get(NOTIFIER)
 
     def downtime_ends(session: Session, now: datetime) -> None:
-        edges.expire_due(session, index, now)
+        service.expire_due(session, notifier, now)
 
     return [Job("downtime_ends", store.next_due_end, downtime_ends)]
 

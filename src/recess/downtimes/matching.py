@@ -22,6 +22,7 @@ from recess.downtimes.rules import schedule_of
 
 Key = tuple[Any, ...]
 _ALL: Key = ("all",)
+_END_STATES = {"Alert": "alert", "Warn": "warn", "No Data": "no data"}  # group state -> notify_end_states value
 
 
 @lru_cache(maxsize=65536)
@@ -92,6 +93,10 @@ class Entry:
 
     def covers(self, group_tags: TagIndex) -> bool:
         return self.matcher(group_tags)
+
+    def renotifies(self, how: str, group_state: str) -> bool:
+        """Whether ending `how` ("expired" | "canceled") notifies a covered group in `group_state` again."""
+        return _END_STATES.get(group_state) in self.notify_end_states and how in self.notify_end_types
 
 
 def entry_of(row: Any) -> Entry:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import MONITORS_DOWNTIME, MONITORS_READ
+from recess.accounts import store as accounts
 from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database
@@ -18,13 +19,11 @@ from recess.core.http import database, json, no_content
 from recess.core.schedule import Window, state_at
 from recess.core.params import int_id
 from recess.core.timefmt import from_posix
-from recess.downtimes import rules, store, v1
+from recess.downtimes import rules, service, store, v1
 from recess.downtimes import schemas_v1 as wire
 from recess.downtimes.model import Downtime, Occurrence
-from recess.downtimes.matches import downtime_index
-from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.rules import DowntimeError
-from recess.notifications import edges
+from recess.notifications.service import Notifier, notifier
 
 router = APIRouter(tags=["Downtimes (v1)"])
 can_read = require(MONITORS_READ)
@@ -76,7 +75,7 @@ def list_downtimes(
         rows = list(store.all_rows(session, principal.org_id))
         if current_only:
             rows = [r for r in rows if wire.current(r, now)[2] == "active"]
-        creators = store.users_by_id(session, {r.created_by for r in rows}) if with_creator else {}
+        creators = accounts.users_by_id(session, {r.created_by for r in rows}) if with_creator else {}
         return json([_render(session, r, principal.org_id, now, creators.get(r.created_by)) for r in rows])
 
 
@@ -173,14 +172,14 @@ def update_downtime(
 @router.delete("/api/v1/downtime/{downtime_id}", summary="Cancel a downtime (v1)", status_code=204, response_class=Response)
 def cancel_downtime(
     downtime_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_index),
+    notifier_: Notifier = Depends(notifier),
 ) -> Response:
     v1_id = _v1_id(downtime_id)
     with db.session() as session:
         found = store.by_v1_id(session, principal.org_id, v1_id, for_update=True)
         if found is None:
             raise ApiError(404, f"Downtime {v1_id} not found")
-        edges.cancel(session, index, found[0], principal.user_id, clock.now())  # type: ignore[arg-type]
+        service.cancel(session, notifier_, found[0], principal.user_id, clock.now())  # type: ignore[arg-type]
     db.wake("delivery")
     return no_content()
 
@@ -188,7 +187,7 @@ def cancel_downtime(
 @router.post("/api/v1/downtime/cancel/by_scope", summary="Cancel downtimes by scope (v1)")
 def cancel_by_scope(
     body: wire.CancelByScope, principal: Principal = Depends(can_write), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_index),
+    notifier_: Notifier = Depends(notifier),
 ) -> Response:
     try:
         wanted = set(v1.parse_scope(body.scope))
@@ -201,7 +200,7 @@ def cancel_by_scope(
         if not rows:
             raise ApiError(404, "No downtimes found")
         for row in rows:
-            edges.cancel(session, index, row, principal.user_id, now)  # type: ignore[arg-type]
+            service.cancel(session, notifier_, row, principal.user_id, now)  # type: ignore[arg-type]
         cancelled = [r.id for r in rows]
     db.wake("delivery")
     return json({"cancelled_ids": cancelled})

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import MONITORS_DOWNTIME
+from recess.accounts import store as accounts
 from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database, wake_after_commit
@@ -16,14 +17,12 @@ from recess.core.errors import ApiError, bad_request
 from recess.core.params import uuid_id
 from recess.core.http import database, json, no_content
 from recess.core.jsonapi import dedupe, parse_include
-from recess.downtimes import rules, store
+from recess.downtimes import rules, service, store
 from recess.downtimes import schemas_v2 as wire
 from recess.downtimes.model import Downtime
-from recess.downtimes.matches import downtime_index
-from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.rules import DowntimeError
 from recess.monitors.store import by_ids as monitors_by_id
-from recess.notifications import edges
+from recess.notifications.service import Notifier, notifier
 
 router = APIRouter(prefix="/api/v2/downtime", tags=["Downtimes"])
 can_downtime = require(MONITORS_DOWNTIME)
@@ -41,7 +40,7 @@ def _status(row: Downtime, now: datetime) -> str:
 
 def _documents(session: Any, rows: list[Downtime], now: datetime, include: set[str] | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Data documents for `rows`; with `include` not None, relationships and the included resources."""
-    users = store.users_by_id(session, {r.created_by for r in rows}) if include is not None else {}
+    users = accounts.users_by_id(session, {r.created_by for r in rows}) if include is not None else {}
     data, included = [], []
     for row in rows:
         doc: dict[str, Any] = {"type": "downtime", "id": row.uuid, "attributes": wire.attributes(row, _status(row, now), now)}
@@ -150,13 +149,13 @@ def update_downtime(
 @router.delete("/{downtime_id}", summary="Cancel a downtime", status_code=204, response_class=Response)
 def cancel_downtime(
     downtime_id: str, principal: Principal = Depends(can_downtime), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_index),
+    notifier_: Notifier = Depends(notifier),
 ) -> Response:
     downtime_id = _check_id(downtime_id)
     with db.session() as session:
         row = store.by_uuid(session, principal.org_id, downtime_id, for_update=True)
         if row is None:
             raise ApiError(404, f"Downtime {downtime_id} not found")
-        edges.cancel(session, index, row, principal.user_id, clock.now())  # type: ignore[arg-type]
+        service.cancel(session, notifier_, row, principal.user_id, clock.now())  # type: ignore[arg-type]
     db.wake("delivery")
     return no_content()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -12,7 +12,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from recess.accounts.model import User
 from recess.core import changes
 from recess.core.ids import time_uuid
 from recess.downtimes.model import Downtime, Occurrence, V1Id
@@ -184,13 +183,6 @@ def open_v1_rows(session: Session, org_id: int) -> Sequence[Downtime]:
         .where(Downtime.org_id == org_id, Downtime.api_version == 1, Downtime.canceled.is_(None))
         .order_by(Downtime.id)
     ).all()
-
-
-def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}
 
 
 def due_ends(session: Session, now: datetime, limit: int = 200) -> Sequence[Downtime]:

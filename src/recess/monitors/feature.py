@@ -8,16 +8,15 @@ from sqlalchemy.orm import Session
 
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
-from recess.downtimes.live import INDEX
-from recess.monitors import ingest, routes, store
-from recess.notifications import outbox
+from recess.monitors import ingest, routes, service, store
+from recess.notifications.service import NOTIFIER
 
 
 def _jobs(services: Services) -> list[Job]:
-    index = services.get(INDEX)
+    notifier = services.get(NOTIFIER)
 
     def no_data(session: Session, now: datetime) -> None:
-        outbox.on_transitions(session, index, ingest.no_data(session, now), now)
+        service.notify(session, notifier, ingest.no_data(session, now))
 
     return [Job("no_data", store.next_no_data, no_data)]
 

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from recess.accounts.auth import api_key_only, require
 from recess.accounts.permissions import MONITORS_READ, MONITORS_WRITE
+from recess.accounts import store as accounts
 from recess.accounts.store import Principal
 from recess.core import clock
+from recess.core.application import services
 from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request, describe
 from recess.core.http import database, json
 from recess.core.params import int_id
 from recess.core.timefmt import iso_micro
-from recess.downtimes import matches as downtime_matches
-from recess.downtimes.matching import DowntimeIndex
-from recess.downtimes.store import users_by_id
-from recess.monitors import evaluate, ingest, rules, store
+from recess.monitors import evaluate, ingest, rules, service, store
 from recess.monitors import schemas as wire
 from recess.monitors.model import Monitor
 from recess.monitors.rules import MonitorError
-from recess.notifications import outbox
+from recess.notifications import events
+from recess.notifications.muter import MUTER, Muter
+from recess.notifications.service import Notifier, notifier
 
 router = APIRouter(tags=["Monitors"])
 can_read = require(MONITORS_READ)
@@ -50,20 +51,24 @@ def _states_filter(group_states: str | None) -> set[str] | None:
     return None if "all" in wanted else wanted
 
 
-def _render(session: Session, index: DowntimeIndex, monitors: list[Monitor], group_states: str | None, with_downtimes: bool) -> list[dict[str, Any]]:
+def muter(request: Request) -> Muter:
+    return services(request).get(MUTER)
+
+
+def _render(session: Session, muter_: Muter, monitors: list[Monitor], group_states: str | None, with_downtimes: bool) -> list[dict[str, Any]]:
     now = clock.now()
     groups = store.groups_of(session, [m.id for m in monitors])
-    creators = users_by_id(session, {m.creator_id for m in monitors})
+    creators = accounts.users_by_id(session, {m.creator_id for m in monitors})
     states = _states_filter(group_states)
     out = []
     for monitor in monitors:
-        found = downtime_matches.for_monitor(session, index, monitor, groups[monitor.id], now)
+        found = service.silences(session, muter_, monitor, groups[monitor.id], now)
         shown = None
         if group_states:
             shown = [g for g in groups[monitor.id] if states is None or g.status.lower() in states]
         out.append(wire.document(
-            monitor, creators[monitor.creator_id], silenced=downtime_matches.silenced(found, now),
-            matching=downtime_matches.v1_matching(found, now) if with_downtimes else None, groups=shown,
+            monitor, creators[monitor.creator_id], silenced=service.silenced(found),
+            matching=service.v1_matching(found) if with_downtimes else None, groups=shown,
         ))
     return out
 
@@ -71,7 +76,7 @@ def _render(session: Session, index: DowntimeIndex, monitors: list[Monitor], gro
 @router.post("/api/v1/monitor", summary="Create a monitor")
 def create_monitor(
     body: wire.MonitorBody, principal: Principal = Depends(can_write), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+    muter_: Muter = Depends(muter),
 ) -> Response:
     try:
         fields = rules.create(body.given())
@@ -79,7 +84,7 @@ def create_monitor(
         raise bad_request(str(exc)) from None
     with db.session() as session:
         monitor = store.insert(session, principal.org_id, principal.user_id, fields, clock.now())  # type: ignore[arg-type]
-        return json(_render(session, index, [monitor], None, with_downtimes=False)[0])
+        return json(_render(session, muter_, [monitor], None, with_downtimes=False)[0])
 
 
 @router.get("/api/v1/monitor", summary="Get all monitors")
@@ -88,7 +93,7 @@ def list_monitors(
     group_states: str | None = Query(None), with_downtimes: bool = Query(True), id_offset: int | None = Query(None),
     page: int | None = Query(None, ge=0), page_size: int | None = Query(None, ge=1, le=1000),
     principal: Principal = Depends(can_read), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+    muter_: Muter = Depends(muter),
 ) -> Response:
     with db.read() as session:
         monitors = list(store.listing(session, principal.org_id, name=name, id_offset=id_offset))
@@ -101,7 +106,7 @@ def list_monitors(
         if page is not None or page_size is not None:
             size = page_size or 100
             monitors = monitors[(page or 0) * size : (page or 0) * size + size]
-        return json(_render(session, index, monitors, group_states, with_downtimes=True))
+        return json(_render(session, muter_, monitors, group_states, with_downtimes=True))
 
 
 @router.get("/monitors/{monitor_id}", include_in_schema=False)
@@ -114,17 +119,17 @@ def monitor_link(monitor_id: str) -> Response:
 def get_monitor(
     monitor_id: str, group_states: str | None = Query(None), with_downtimes: bool = Query(False),
     principal: Principal = Depends(can_read), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+    muter_: Muter = Depends(muter),
 ) -> Response:
     with db.read() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
-        return json(_render(session, index, [monitor], group_states, with_downtimes)[0])
+        return json(_render(session, muter_, [monitor], group_states, with_downtimes)[0])
 
 
 @router.put("/api/v1/monitor/{monitor_id}", summary="Edit a monitor")
 def update_monitor(
     monitor_id: str, body: wire.MonitorBody, principal: Principal = Depends(can_write), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+    muter_: Muter = Depends(muter),
 ) -> Response:
     now = clock.now()
     with db.session() as session:
@@ -143,7 +148,7 @@ def update_monitor(
             ingest.reschedule_no_data(session, monitor)
         session.flush()
         wake_after_commit(session, "scheduler")
-        return json(_render(session, index, [monitor], None, with_downtimes=False)[0])
+        return json(_render(session, muter_, [monitor], None, with_downtimes=False)[0])
 
 
 @router.delete("/api/v1/monitor/{monitor_id}", summary="Delete a monitor")
@@ -159,7 +164,7 @@ def delete_monitor(monitor_id: str, principal: Principal = Depends(can_write), d
 @router.post("/api/v1/check_run", summary="Submit service checks (one object, or a list)", status_code=202)
 def submit_check_run(
     payload: Any = Body(...), principal: Principal = Depends(api_key_only), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+    notifier_: Notifier = Depends(notifier),
 ) -> Response:
     items = payload if isinstance(payload, list) else [payload]
     try:
@@ -174,7 +179,7 @@ def submit_check_run(
     with db.session() as session:
         for run in runs:
             now = clock.now()
-            outbox.on_transitions(session, index, ingest.check_run(session, principal.org_id, run.model_dump(), now), now)
+            service.notify(session, notifier_, ingest.check_run(session, principal.org_id, run.model_dump(), now))
     db.wake("scheduler")
     db.wake("delivery")
     return json({"status": "ok"}, status=202)
@@ -183,7 +188,7 @@ def submit_check_run(
 @router.post("/api/v1/monitor/{monitor_id}/state", summary="Report group states of an externally evaluated monitor (recess)")
 def report_state(
     monitor_id: str, body: wire.StateReport, principal: Principal = Depends(can_write), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_matches.downtime_index),
+    notifier_: Notifier = Depends(notifier),
 ) -> Response:
     for group in body.groups:
         if group.status not in evaluate.STATES:
@@ -193,7 +198,7 @@ def report_state(
         if monitor.type != rules.METRIC_ALERT:
             raise bad_request(f"Monitor {monitor.id} is a {monitor.type} monitor: recess evaluates it from its own data")
         now = clock.now()
-        outbox.on_transitions(session, index, ingest.report(session, monitor, [g.model_dump() for g in body.groups], now), now)
+        service.notify(session, notifier_, ingest.report(session, monitor, [g.model_dump() for g in body.groups], now))
         groups = store.groups_of(session, [monitor.id])[monitor.id]
     db.wake("delivery")
     with db.read() as session:
@@ -209,3 +214,10 @@ def state_history(monitor_id: str, principal: Principal = Depends(can_read), db:
             {"group": t.group_name, "from": t.from_state, "to": t.to_state, "at": iso_micro(t.at), "tags": t.tags, "cause": t.cause}
             for t in store.transitions(session, monitor.id)
         ]})
+
+
+@router.get("/api/v1/monitor/{monitor_id}/notifications", summary="A monitor's notifications and deliveries (recess)")
+def monitor_notifications(monitor_id: str, principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
+    with db.read() as session:
+        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
+        return json({"data": events.monitor_history(session, monitor.id)})

@@ -8,31 +8,32 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import MONITORS_READ
 from recess.accounts.store import Principal
+from recess.core.application import settings
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json
 from recess.core.params import int_id
 from recess.core.timefmt import from_posix, iso_micro, posix
-from recess.monitors.routes import get_or_404, monitor_id_of
 from recess.notifications.model import Delivery, Notification
 from recess.notifications.outbox import alert_type
-from recess.settings import get_settings
+from recess.settings import Settings
 
 router = APIRouter(tags=["Events"])
 PAGE = 1000
 
 
-def event_document(n: Notification) -> dict[str, Any]:
+def event_document(n: Notification, public_url: str) -> dict[str, Any]:
     hosts = [t.split(":", 1)[1] for t in n.tags if t.startswith("host:")]
     return {
         "id": n.id, "id_str": str(n.id), "title": n.title, "text": n.text, "date_happened": posix(n.at),
         "priority": "normal", "host": hosts[0] if hosts else None, "device_name": None, "tags": list(n.tags),
         "alert_type": alert_type(n.to_state), "source_type_name": "Monitor Alert",
-        "url": f"{get_settings().public_url.rstrip('/')}/event/event?id={n.id}",
+        "url": f"{public_url.rstrip('/')}/event/event?id={n.id}",
         # recess adds how the notification was handled:
         "monitor_id": n.monitor_id, "monitor_group": n.group_name, "alert_transition": n.transition,
         "muted": n.muted, "muted_by": list(n.muted_by),
@@ -45,6 +46,7 @@ def list_events(
     tags: str | None = Query(None), sources: str | None = Query(None), priority: str | None = Query(None),
     page: int = Query(0, ge=0), unaggregated: bool | None = Query(None), exclude_aggregate: bool | None = Query(None),
     principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
+    config: Settings = Depends(settings),
 ) -> Response:
     if end < start:
         raise bad_request("end must not be before start")
@@ -60,7 +62,7 @@ def list_events(
             .order_by(Notification.at.desc(), Notification.id.desc())
         ).all()
     rows = [r for r in rows if all(t in r.tags for t in wanted)]
-    return json({"events": [event_document(r) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
+    return json({"events": [event_document(r, config.public_url) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
 
 
 @router.get("/event/event", include_in_schema=False)
@@ -72,29 +74,28 @@ def event_link(id: str = Query(...)) -> Response:  # noqa: A002 - Datadog's para
 
 
 @router.get("/api/v1/events/{event_id}", summary="Get an event")
-def get_event(event_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database)) -> Response:
+def get_event(event_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
+              config: Settings = Depends(settings)) -> Response:
     wanted = int_id(event_id, "event_id")
     with db.read() as session:
         row = session.get(Notification, wanted)
         if row is None or row.org_id != principal.org_id:
             raise ApiError(404, "Event not found")
-        return json({"event": event_document(row), "status": "ok"})
+        return json({"event": event_document(row, config.public_url), "status": "ok"})
 
 
-@router.get("/api/v1/monitor/{monitor_id}/notifications", summary="A monitor's notifications and deliveries (recess)")
-def monitor_notifications(monitor_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database)) -> Response:
-    with db.read() as session:
-        monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
-        rows = session.scalars(select(Notification).where(Notification.monitor_id == monitor.id).order_by(Notification.id)).all()
-        deliveries: dict[int, list[Delivery]] = {}
-        if rows:
-            for d in session.scalars(select(Delivery).where(Delivery.notification_id.in_([r.id for r in rows])).order_by(Delivery.id)):
-                deliveries.setdefault(d.notification_id, []).append(d)
-        return json({"data": [
-            {"id": r.id, "kind": r.kind, "group": r.group_name, "transition": r.transition, "from": r.from_state,
-             "to": r.to_state, "at": iso_micro(r.at), "title": r.title, "text": r.text, "muted": r.muted,
-             "muted_by": r.muted_by, "reason": r.reason, "downtime": r.downtime,
-             "deliveries": [{"webhook": d.webhook, "state": d.state, "attempts": d.attempts, "last_status": d.last_status,
-                             "last_error": d.last_error, "delivered_at": iso_micro(d.delivered_at)} for d in deliveries.get(r.id, [])]}
-            for r in rows
-        ]})
+def monitor_history(session: Session, monitor_id: int) -> list[dict[str, Any]]:
+    """A monitor's notifications, oldest first, each with its deliveries (a recess extension)."""
+    rows = session.scalars(select(Notification).where(Notification.monitor_id == monitor_id).order_by(Notification.id)).all()
+    deliveries: dict[int, list[Delivery]] = {}
+    if rows:
+        for d in session.scalars(select(Delivery).where(Delivery.notification_id.in_([r.id for r in rows])).order_by(Delivery.id)):
+            deliveries.setdefault(d.notification_id, []).append(d)
+    return [
+        {"id": r.id, "kind": r.kind, "group": r.group_name, "transition": r.transition, "from": r.from_state,
+         "to": r.to_state, "at": iso_micro(r.at), "title": r.title, "text": r.text, "muted": r.muted,
+         "muted_by": r.muted_by, "reason": r.reason, "downtime": r.downtime,
+         "deliveries": [{"webhook": d.webhook, "state": d.state, "attempts": d.attempts, "last_status": d.last_status,
+                         "last_error": d.last_error, "delivered_at": iso_micro(d.delivered_at)} for d in deliveries.get(r.id, [])]}
+        for r in rows
+    ]

@@ -5,11 +5,14 @@ from __future__ import annotations
 from recess.core.application import Feature, Key, Services
 from recess.notifications import events, webhooks
 from recess.notifications.delivery import Deliverer
+from recess.notifications.muter import MUTER
+from recess.notifications.service import NOTIFIER, Notifier
 
 DELIVERER: Key[Deliverer] = Key("deliverer")
 
 
 def _start(services: Services) -> None:
+    services.provide(NOTIFIER, Notifier(services.get(MUTER), services.settings.public_url))
     deliverer = Deliverer(services.db, timeout=services.settings.delivery_timeout, metrics=services.metrics)
     services.db.wakers["delivery"] = deliverer.wake
     services.provide(DELIVERER, deliverer)

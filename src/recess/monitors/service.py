@@ -1,0 +1,60 @@
+"""What monitors do beyond storage, as plain calls over a session: notify transitions, and
+say which of a monitor's groups are silenced."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from recess.core.timefmt import posix
+from recess.monitors import store
+from recess.monitors.model import GroupTransition, Monitor, MonitorGroup
+from recess.monitors.subjects import subject_of
+from recess.notifications.model import Notification
+from recess.notifications.muter import Muter, Silence
+from recess.notifications.service import Notifier
+from recess.notifications.templates import Moment
+
+Matches = list[tuple[Silence, list[str]]]
+
+
+def notify(session: Session, notifier: Notifier, transitions: Sequence[GroupTransition]) -> list[Notification]:
+    """A notification for each transition, muted or not by what covers its group at its instant."""
+    out = []
+    for transition in transitions:
+        monitor = session.get(Monitor, transition.monitor_id)
+        if monitor is None:
+            continue
+        row = store.group(session, monitor.id, transition.group_name)
+        subject = subject_of(monitor, row, transition.group_name, transition.tags)
+        out.append(notifier.on_transition(session, subject, Moment(transition.from_state, transition.to_state),
+                                          transition.at, transition.episode_start))
+    return out
+
+
+def silences(session: Session, muter: Muter, monitor: Monitor, groups: Sequence[MonitorGroup], now: datetime) -> Matches:
+    """What silences `monitor` now, each with the names of the groups it covers."""
+    return muter.for_monitor(session, monitor.org_id, monitor.id, monitor.tags, [(g.name, g.tags) for g in groups], now)
+
+
+def v1_matching(matches: Matches) -> list[dict[str, Any]]:
+    """`matching_downtimes` of a v1 monitor."""
+    return [
+        {"id": s.id, "active": True, "monitor_id": s.monitor_id, "start": posix(s.start), "end": posix(s.end),
+         "scope": list(s.scope), "groups": groups}
+        for s, groups in matches
+    ]
+
+
+def silenced(matches: Matches) -> dict[str, int | None]:
+    """`options.silenced`: each muted scope (`*` or a group) and when its silence ends."""
+    out: dict[str, int | None] = {}
+    for silence, groups in matches:
+        end = posix(silence.end)
+        for group in groups:
+            current = out.get(group, 0)
+            out[group] = None if end is None or current is None else max(end, current or 0)
+    return out

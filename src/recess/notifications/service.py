@@ -1,0 +1,50 @@
+"""What notifications do, as plain calls in the caller's transaction: decide, record, enqueue.
+
+Features that raise notifications (monitors on a transition, downtimes at a downtime's end)
+call the app's `Notifier`; it asks the app's `Muter` whether the group is muted and writes the
+notification and its outbox rows with the caller's change, so a crash loses neither.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from recess.core.application import Key, services
+from recess.notifications import muting, outbox
+from recess.notifications.model import Notification
+from recess.notifications.muter import Muter
+from recess.notifications.subjects import Subject
+from recess.notifications.templates import Moment
+
+
+class Notifier:
+    def __init__(self, muter: Muter, public_url: str) -> None:
+        self.muter = muter
+        self.public_url = public_url.rstrip("/")
+
+    def on_transition(self, session: Session, subject: Subject, moment: Moment, at: datetime,
+                      alerting_since: datetime | None) -> Notification:
+        """A group changed state at `at`: record it, muted or not by what covers the group then."""
+        covering = self.muter.silences(session, subject.target, at)
+        decision = muting.decide(moment.from_state, moment.to_state, covering, alerting_since)
+        return outbox.record(session, subject, moment, decision, at, self.public_url)
+
+    def on_silence_end(self, session: Session, subject: Subject, state: str, ended: str, how: str,
+                       at: datetime) -> Notification:
+        """Silence `ended` stopped covering a group in `state` (`how`: expired | canceled): tell
+        its receivers again, unless another silence still covers it."""
+        others = [s for s in self.muter.silences(session, subject.target, at) if s.uuid != ended]
+        decision = muting.at_end(others, ended, how)
+        return outbox.record(session, subject, Moment(state, state), decision, at, self.public_url,
+                             kind="downtime_end", downtime=ended)
+
+
+NOTIFIER: Key[Notifier] = Key("notifier")
+
+
+def notifier(request: Request) -> Notifier:
+    """The dependency that gives a route its app's notifier."""
+    return services(request).get(NOTIFIER)
