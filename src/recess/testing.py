@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from recess.accounts.auth import api_key_only
-from recess.accounts.store import Principal
+from recess.accounts.store import Caller
 from recess.core import clock
 from recess.core.http import json
 from recess.core.timefmt import iso_micro
@@ -32,7 +32,7 @@ def advance(body: Advance, shared: Services = Depends(services)) -> Response:
 
 
 @router.post("/settle", summary="Wait until what is due has happened (test servers only)")
-def settle(principal: Principal = Depends(api_key_only), shared: Services = Depends(services)) -> Response:
+def settle(principal: Caller = Depends(api_key_only), shared: Services = Depends(services)) -> Response:
     """Answer once a scheduler tick that began after this request has run and the caller's org
     has no delivery waiting or in flight: then whatever is going to be sent has been sent, and a
     test can assert that nothing more arrives without sleeping."""

@@ -1,4 +1,9 @@
-"""DD-API-KEY / DD-APPLICATION-KEY -> Principal, as FastAPI dependencies."""
+"""DD-API-KEY / DD-APPLICATION-KEY -> the caller, as FastAPI dependencies.
+
+`require(permission)` answers a `Principal` (a user: both keys valid, the permission held);
+`api_key_only` answers a `Caller` (the org of a valid API key) for the few routes Datadog opens
+to an API key alone. Resolved keys are cached per app for a few seconds (`KeyCache`).
+"""
 
 from __future__ import annotations
 
@@ -12,36 +17,33 @@ from fastapi.security import APIKeyHeader
 
 from recess.accounts import store
 from recess.accounts.permissions import grants
-from recess.accounts.store import Principal
+from recess.accounts.store import Caller, Principal
+from recess.core.application import Key, services
 from recess.core.db import Database
 from recess.core.errors import forbidden
 from recess.core.http import database
 
-_CACHE_SECONDS = 5.0  # a key removed by hand stops working within this long
-_cache: dict[tuple[str, str], tuple[float, Principal]] = {}
-_cache_lock = Lock()
 _log = logging.getLogger(__name__)
 
 
-def _resolve(db: Database, api_key: str, app_key: str) -> Principal | None:
+def _resolve(db: Database, api_key: str, app_key: str) -> Caller | None:
     """The caller of a key pair (revoked keys are refused), noting when the keys were last used."""
     with db.read() as session:
         org_id = store.org_of_api_key(session, api_key)
         if org_id is None:
             return None
         if not app_key:
-            principal = Principal(org_id=org_id, user_id=None, user_uuid=None, permissions=frozenset())
+            caller = Caller(org_id=org_id)
         else:
             user = store.user_of_app_key(session, app_key)
             if user is None or user.org_id != org_id or user.disabled:
                 return None
-            principal = Principal(
-                org_id=org_id, user_id=user.id, user_uuid=user.uuid, permissions=frozenset(user.permissions)
-            )
+            caller = Caller(org_id, Principal(org_id=org_id, user_id=user.id, user_uuid=user.uuid,
+                                              permissions=frozenset(user.permissions)))
         stale = store.last_used_is_stale(session, api_key, app_key)
     if stale:
         _record_use(db, api_key, app_key)
-    return principal
+    return caller
 
 
 def _record_use(db: Database, api_key: str, app_key: str) -> None:
@@ -53,36 +55,53 @@ def _record_use(db: Database, api_key: str, app_key: str) -> None:
         _log.debug("could not record when a key was last used", exc_info=True)
 
 
-def principal_of(request: Request, db: Database) -> Principal | None:
+class KeyCache:
+    """Resolved key pairs of one app, each trusted for `seconds` (a key removed by hand stops
+    working within that long). Keyed by the keys' digests, never the keys."""
+
+    def __init__(self, seconds: float = 5.0, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[tuple[str, str], tuple[float, Caller]] = {}
+        self._lock = Lock()
+
+    def caller(self, db: Database, api_key: str, app_key: str) -> Caller | None:
+        key = (store.digest(api_key), store.digest(app_key) if app_key else "")
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit and hit[0] > now:
+            return hit[1]
+        caller = _resolve(db, api_key, app_key)
+        if caller is not None:
+            with self._lock:
+                if len(self._entries) > self.size:
+                    self._entries.clear()
+                self._entries[key] = (now + self.seconds, caller)
+        return caller
+
+
+KEY_CACHE: Key[KeyCache] = Key("key_cache")
+
+
+def caller_of(request: Request, db: Database) -> Caller | None:
     api_key = request.headers.get("dd-api-key", "")
     app_key = request.headers.get("dd-application-key", "")
     if not api_key:
         return None
-    key = (store.digest(api_key), store.digest(app_key) if app_key else "")
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit and hit[0] > now:
-        return hit[1]
-    principal = _resolve(db, api_key, app_key)
-    if principal is not None:
-        with _cache_lock:
-            if len(_cache) > 10_000:
-                _cache.clear()
-            _cache[key] = (now + _CACHE_SECONDS, principal)
-    return principal
+    return services(request).get(KEY_CACHE).caller(db, api_key, app_key)
 
 
-# Declared to OpenAPI only (the names Datadog's clients use); the keys are read by `principal_of`.
+# Declared to OpenAPI only (the names Datadog's clients use); the keys are read by `caller_of`.
 API_KEY = APIKeyHeader(name="DD-API-KEY", scheme_name="apiKeyAuth", auto_error=False)
 APP_KEY = APIKeyHeader(name="DD-APPLICATION-KEY", scheme_name="appKeyAuth", auto_error=False)
 
 
-def api_key_only(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY)) -> Principal:
-    principal = principal_of(request, db)
-    if principal is None:
+def api_key_only(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY)) -> Caller:
+    caller = caller_of(request, db)
+    if caller is None:
         raise forbidden()
-    return principal
+    return caller
 
 
 def require(permission: str) -> Callable[..., Principal]:
@@ -90,12 +109,12 @@ def require(permission: str) -> Callable[..., Principal]:
 
     def dependency(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY),
                    _app_key: str | None = Security(APP_KEY)) -> Principal:
-        principal = principal_of(request, db)
-        if principal is None or principal.user_id is None:
+        caller = caller_of(request, db)
+        if caller is None or caller.user is None:
             raise forbidden()
-        if not grants(principal.permissions, permission):
+        if not grants(caller.user.permissions, permission):
             raise forbidden(f"Forbidden: this application key lacks the {permission} permission")
-        return principal
+        return caller.user
 
     dependency.__name__ = f"require_{permission}"
     return dependency

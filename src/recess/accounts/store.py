@@ -129,12 +129,20 @@ def _rotate(earlier: Sequence[ApiKey | AppKey], key: str) -> bool:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the org of the API key and, when an application key came too, its user."""
+    """A user calling with both keys: the org, the user, and what the user may do."""
 
     org_id: int
-    user_id: int | None
-    user_uuid: str | None
+    user_id: int
+    user_uuid: str
     permissions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Whoever holds a valid API key: its org and, when a valid application key came too, its user."""
+
+    org_id: int
+    user: Principal | None = None
 
 
 def org_of_api_key(session: Session, api_key: str) -> int | None:

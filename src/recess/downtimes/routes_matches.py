@@ -16,11 +16,10 @@ from recess.core.http import database, json
 from recess.core.schedule import state_at
 from recess.core.params import int_id
 from recess.core.timefmt import iso_micro
-from recess.downtimes import rules, store
+from recess.downtimes import rules, service_v1, store
 from recess.downtimes import schemas_v2 as wire
 from recess.downtimes.matches import downtime_index, for_monitor
 from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
-from recess.downtimes.routes_v1 import _render as render_v1
 from recess.downtimes.rules import DowntimeError
 from recess.monitors import store as monitors
 
@@ -72,7 +71,7 @@ def monitor_downtimes(
             raise ApiError(404, "Monitor not found")
         found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
         rows = store.by_ids(session, [entry.id for entry, _ in found])
-        return json([render_v1(session, row, principal.org_id, now) for row in rows])
+        return json([service_v1.render(session, row, principal.org_id, now) for row in rows])
 
 
 @router.post("/api/v2/downtime/preview", summary="Preview what a downtime would mute now (recess)")

@@ -100,7 +100,7 @@ def create_downtime(
     except DowntimeError as exc:
         raise bad_request(str(exc)) from None
     with db.session() as session:
-        row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)  # type: ignore[arg-type]
+        row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)
         body = _single(session, row, now, {"created_by"})
     db.wake("scheduler")
     return json(body)
@@ -141,7 +141,7 @@ def update_downtime(
             fields = rules.update(store.fields_of(row), wire.provided(request.data.attributes), now)
         except DowntimeError as exc:
             raise bad_request(str(exc)) from None
-        store.write(row, fields, principal.user_id, now)  # type: ignore[arg-type]
+        store.write(row, fields, principal.user_id, now)
         wake_after_commit(session, "scheduler")  # its end may have moved
         return json(_single(session, row, now, {"created_by"}))
 
@@ -156,6 +156,6 @@ def cancel_downtime(
         row = store.by_uuid(session, principal.org_id, downtime_id, for_update=True)
         if row is None:
             raise ApiError(404, f"Downtime {downtime_id} not found")
-        service.cancel(session, notifier_, row, principal.user_id, clock.now())  # type: ignore[arg-type]
+        service.cancel(session, notifier_, row, principal.user_id, clock.now())
     db.wake("delivery")
     return no_content()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from recess.accounts.auth import api_key_only, require
 from recess.accounts.permissions import MONITORS_READ, MONITORS_WRITE
 from recess.accounts import store as accounts
-from recess.accounts.store import Principal
+from recess.accounts.store import Caller, Principal
 from recess.core import clock
 from recess.core.application import services
 from recess.core.db import Database, wake_after_commit
@@ -83,7 +83,7 @@ def create_monitor(
     except MonitorError as exc:
         raise bad_request(str(exc)) from None
     with db.session() as session:
-        monitor = store.insert(session, principal.org_id, principal.user_id, fields, clock.now())  # type: ignore[arg-type]
+        monitor = store.insert(session, principal.org_id, principal.user_id, fields, clock.now())
         return json(_render(session, muter_, [monitor], None, with_downtimes=False)[0])
 
 
@@ -163,7 +163,7 @@ def delete_monitor(monitor_id: str, principal: Principal = Depends(can_write), d
 
 @router.post("/api/v1/check_run", summary="Submit service checks (one object, or a list)", status_code=202)
 def submit_check_run(
-    payload: Any = Body(...), principal: Principal = Depends(api_key_only), db: Database = Depends(database),
+    payload: Any = Body(...), principal: Caller = Depends(api_key_only), db: Database = Depends(database),
     notifier_: Notifier = Depends(notifier),
 ) -> Response:
     items = payload if isinstance(payload, list) else [payload]

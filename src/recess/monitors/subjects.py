@@ -20,7 +20,8 @@ def _number(value: Any) -> str:
 
 
 def _variables(monitor: Monitor, group: MonitorGroup | None) -> dict[str, str]:
-    thresholds: dict[str, Any] = dict(monitor.options.get("thresholds") or {})
+    options: dict[str, Any] = dict(monitor.options)
+    thresholds: dict[str, Any] = options.get("thresholds") or {}
     recent = list(group.recent) if group is not None else []
     return {
         "value": str(sum(1 for s in recent if s != 0)) if recent else "",

@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recess.accounts.auth import principal_of
+from recess.accounts.auth import caller_of
 from recess.accounts.permissions import STATUS_PAGES_SETTINGS_READ, grants
 from recess.core.ids import is_uuid
 
@@ -43,7 +43,8 @@ def public_page(domain_prefix: str, db: Database = Depends(database)) -> HTMLRes
 def internal_page(page_id: str, request: Request, db: Database = Depends(database)) -> HTMLResponse:
     """An internal page's `page_url`: shown to its org's users (their keys as headers), else a
     page saying it needs signing in. Public pages' ids lead to their public address."""
-    principal = principal_of(request, db)
+    caller = caller_of(request, db)
+    principal = caller.user if caller is not None else None
     with db.read() as session:
         page = session.get(StatusPage, page_id.lower()) if is_uuid(page_id) else None
         if page is not None and page.type == "public" and page.enabled:
