@@ -7,18 +7,17 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import EVENT_CORRELATION_CONFIG_READ, EVENT_CORRELATION_CONFIG_WRITE
 from recess.accounts.store import Principal
-from recess.core import clock
 from recess.core.db import Database
-from recess.core.errors import ApiError, bad_request
+from recess.core.errors import ApiError, bad_request, forbidden
 from recess.core.http import database, json
-from recess.core.ids import is_uuid, random_uuid
-from recess.core.timefmt import iso_z, to_utc
-from recess.maintenance_windows import rules
+from recess.core.params import uuid_id
+from recess.core.timefmt import iso_z
+from recess.maintenance_windows import service
 from recess.maintenance_windows.model import MaintenanceWindow
 from recess.maintenance_windows.rules import WindowError
 
@@ -70,68 +69,58 @@ def document(w: MaintenanceWindow) -> dict[str, Any]:
         "created_by": w.created_by, "updated_by": w.updated_by}}
 
 
-def _get(session: Any, org_id: int, window_id: str) -> MaintenanceWindow:
-    if not is_uuid(window_id):
-        raise bad_request("Invalid URL param: maintenance_window_id must be a UUID")
-    row = session.scalar(select(MaintenanceWindow).where(MaintenanceWindow.org_id == org_id, MaintenanceWindow.id == window_id.lower()))
-    if row is None:
+def _actor(principal: Principal) -> str:
+    """The calling user's UUID (`require` has already refused callers without a user)."""
+    if principal.user_uuid is None:
+        raise forbidden()
+    return principal.user_uuid
+
+
+def _found(session: Session, org_id: int, maintenance_window_id: str) -> MaintenanceWindow:
+    window = service.get(session, org_id, uuid_id(maintenance_window_id, "maintenance_window_id"))
+    if window is None:
         raise ApiError(404, "Maintenance window not found")
-    return row
+    return window
 
 
 @router.get("", summary="Get all maintenance windows")
 def list_windows(principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
     with db.read() as session:
-        rows = session.scalars(select(MaintenanceWindow).where(MaintenanceWindow.org_id == principal.org_id)
-                               .order_by(MaintenanceWindow.start_at, MaintenanceWindow.id)).all()
-        return json({"data": [document(w) for w in rows]})
+        return json({"data": [document(w) for w in service.list_windows(session, principal.org_id)]})
 
 
 @router.post("", summary="Create a maintenance window", status_code=201)
 def create_window(request: CreateRequest, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
     a = request.data.attributes
-    start, end = to_utc(a.start_at), to_utc(a.end_at)
-    try:
-        rules.check_query(a.query)
-        rules.check_times(start, end)
-    except WindowError as exc:
-        raise bad_request(str(exc)) from None
-    now = clock.now()
     with db.session() as session:
-        row = MaintenanceWindow(id=random_uuid(), org_id=principal.org_id, name=a.name, query=a.query, start_at=start, end_at=end,
-                                created_by=principal.user_uuid, updated_by=principal.user_uuid, created_at=now, modified_at=now)
-        session.add(row)
-        return json({"data": document(row)}, status=201)
+        try:
+            window = service.create(session, principal.org_id, by=_actor(principal), name=a.name, query=a.query,
+                                    start_at=a.start_at, end_at=a.end_at)
+        except WindowError as exc:
+            raise bad_request(str(exc)) from None
+        return json({"data": document(window)}, status=201)
 
 
 @router.put("/{maintenance_window_id}", summary="Update a maintenance window")
 def update_window(maintenance_window_id: str, request: UpdateRequest, principal: Principal = Depends(can_write),
                   db: Database = Depends(database)) -> Response:
-    given = {k: getattr(request.data.attributes, k) for k in request.data.attributes.model_fields_set}
+    a = request.data.attributes
     for key in ("name", "query", "start_at", "end_at"):
-        if key in given and given[key] is None:
+        if key in a.model_fields_set and getattr(a, key) is None:  # absent keeps the value; null is refused
             raise bad_request(f"{key} must not be null")
     with db.session() as session:
-        row = _get(session, principal.org_id, maintenance_window_id)
-        if request.data.id is not None and request.data.id.lower() != row.id:
+        window = _found(session, principal.org_id, maintenance_window_id)
+        if request.data.id is not None and request.data.id.lower() != window.id:
             raise bad_request("data.id does not match maintenance_window_id in the URL")
-        start = to_utc(given["start_at"]) if "start_at" in given else row.start_at
-        end = to_utc(given["end_at"]) if "end_at" in given else row.end_at
         try:
-            if "query" in given:
-                rules.check_query(given["query"])
-            rules.check_times(start, end)
+            service.update(window, by=_actor(principal), name=a.name, query=a.query, start_at=a.start_at, end_at=a.end_at)
         except WindowError as exc:
             raise bad_request(str(exc)) from None
-        row.name = given.get("name", row.name)
-        row.query = given.get("query", row.query)
-        row.start_at, row.end_at = start, end
-        row.updated_by, row.modified_at = principal.user_uuid, clock.now()  # type: ignore[assignment]
-        return json({"data": document(row)})
+        return json({"data": document(window)})
 
 
 @router.delete("/{maintenance_window_id}", summary="Delete a maintenance window", status_code=204, response_class=Response)
 def delete_window(maintenance_window_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
     with db.session() as session:
-        session.delete(_get(session, principal.org_id, maintenance_window_id))
+        service.delete(session, _found(session, principal.org_id, maintenance_window_id))
     return Response(status_code=204)
