@@ -24,7 +24,7 @@ from recess.monitors import evaluate, ingest, rules, service, store
 from recess.monitors import schemas as wire
 from recess.monitors.model import Monitor
 from recess.monitors.rules import MonitorError
-from recess.notifications import events
+from recess.notifications import history
 from recess.notifications.muter import MUTER, Muter
 from recess.notifications.service import Notifier, notifier
 
@@ -220,4 +220,4 @@ def state_history(monitor_id: str, principal: Principal = Depends(can_read), db:
 def monitor_notifications(monitor_id: str, principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
     with db.read() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
-        return json({"data": events.monitor_history(session, monitor.id)})
+        return json({"data": history.monitor_history(session, monitor.id)})

@@ -7,8 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import MONITORS_READ
@@ -18,8 +16,9 @@ from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json
 from recess.core.params import int_id
-from recess.core.timefmt import from_posix, iso_micro, posix
-from recess.notifications.model import Delivery, Notification
+from recess.core.timefmt import from_posix, posix
+from recess.notifications import history
+from recess.notifications.model import Notification
 from recess.notifications.outbox import alert_type
 from recess.settings import Settings
 
@@ -56,12 +55,7 @@ def list_events(
         return json({"events": [], "status": "ok"})
     wanted = [t.strip().lower() for t in (tags or "").split(",") if t.strip()]
     with db.read() as session:
-        rows = session.scalars(
-            select(Notification)
-            .where(Notification.org_id == principal.org_id, Notification.at >= from_posix(start), Notification.at <= from_posix(end + 1))
-            .order_by(Notification.at.desc(), Notification.id.desc())
-        ).all()
-    rows = [r for r in rows if all(t in r.tags for t in wanted)]
+        rows = history.between(session, principal.org_id, from_posix(start), from_posix(end + 1), wanted)
     return json({"events": [event_document(r, config.public_url) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
 
 
@@ -78,24 +72,7 @@ def get_event(event_id: str, principal: Principal = Depends(require(MONITORS_REA
               config: Settings = Depends(settings)) -> Response:
     wanted = int_id(event_id, "event_id")
     with db.read() as session:
-        row = session.get(Notification, wanted)
-        if row is None or row.org_id != principal.org_id:
+        row = history.one(session, principal.org_id, wanted)
+        if row is None:
             raise ApiError(404, "Event not found")
         return json({"event": event_document(row, config.public_url), "status": "ok"})
-
-
-def monitor_history(session: Session, monitor_id: int) -> list[dict[str, Any]]:
-    """A monitor's notifications, oldest first, each with its deliveries (a recess extension)."""
-    rows = session.scalars(select(Notification).where(Notification.monitor_id == monitor_id).order_by(Notification.id)).all()
-    deliveries: dict[int, list[Delivery]] = {}
-    if rows:
-        for d in session.scalars(select(Delivery).where(Delivery.notification_id.in_([r.id for r in rows])).order_by(Delivery.id)):
-            deliveries.setdefault(d.notification_id, []).append(d)
-    return [
-        {"id": r.id, "kind": r.kind, "group": r.group_name, "transition": r.transition, "from": r.from_state,
-         "to": r.to_state, "at": iso_micro(r.at), "title": r.title, "text": r.text, "muted": r.muted,
-         "muted_by": r.muted_by, "reason": r.reason, "downtime": r.downtime,
-         "deliveries": [{"webhook": d.webhook, "state": d.state, "attempts": d.attempts, "last_status": d.last_status,
-                         "last_error": d.last_error, "delivered_at": iso_micro(d.delivered_at)} for d in deliveries.get(r.id, [])]}
-        for r in rows
-    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from recess.core.application import Feature, Key, Services
-from recess.notifications import events, webhooks
+from recess.notifications import events, routes_webhooks
 from recess.notifications.delivery import Deliverer
 from recess.notifications.muter import MUTER
 from recess.notifications.service import NOTIFIER, Notifier
@@ -22,4 +22,4 @@ def _workers(services: Services) -> list[Deliverer]:
     return [services.get(DELIVERER)]
 
 
-feature = Feature("notifications", routers=[webhooks.router, events.router], start=_start, workers=_workers)
+feature = Feature("notifications", routers=[routes_webhooks.router, events.router], start=_start, workers=_workers)
