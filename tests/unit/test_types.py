@@ -10,7 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SERVICES = ["src/recess/maintenance_windows/service.py", "src/recess/cases/service.py"]
+# Every feature's rules and service modules, found by name so a new one cannot be forgotten.
+SERVICES = sorted(str(p.relative_to(ROOT)) for pattern in ("*/rules.py", "*/service*.py")
+                  for p in (ROOT / "src" / "recess").glob(pattern))
 
 
 def test_core_and_rules_type_check_strictly() -> None:
@@ -22,5 +24,14 @@ def test_core_and_rules_type_check_strictly() -> None:
 
 
 def test_services_are_on_the_strict_list() -> None:
+    assert "src/recess/downtimes/service.py" in SERVICES
     files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["files"]
     assert [f for f in SERVICES if f not in files] == []
+
+
+def test_few_type_ignores() -> None:
+    """Types are fixed at their source, not silenced: at most a handful of `type: ignore`
+    remain, each at a boundary with an untyped library."""
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "src" / "recess").rglob("*.py"))
+             for n, line in enumerate(path.read_text().splitlines(), 1) if "type: ignore" in line]
+    assert len(found) < 10, "\n".join(found)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from recess.core.timefmt import posix
 from recess.downtimes import v1
 from recess.downtimes.model import Downtime
-from recess.core.schedule import Schedule, Window
+from recess.core.schedule import Recurring, Schedule, Window
 from recess.downtimes.rules import Fields, schedule_of, status
 
 
@@ -45,10 +45,10 @@ class CancelByScope(BaseModel):
 def first_window(fields: Fields | Downtime) -> tuple[datetime, datetime | None]:
     """The v1 window a downtime was defined by: its first occurrence when it recurs."""
     schedule = schedule_of(fields.start, fields.end, fields.timezone, fields.recurrences)
-    if fields.recurrences is None:
+    if not isinstance(schedule, Recurring):
         return fields.start, fields.end
-    first = min(r.first() for r in schedule.recurrences)  # type: ignore[union-attr]
-    return first
+    start, end = min(r.first() for r in schedule.recurrences)
+    return start, end
 
 
 def _base(row: Downtime, org_id: int, window: Window, state: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from recess.core.schedule import Window, state_at
+from recess.core.schedule import Recurring, Window, state_at
 from recess.core.timefmt import from_posix
 from recess.downtimes import rules, store, v1
 from recess.downtimes import schemas_v1 as wire
@@ -28,7 +28,9 @@ def render(session: Session, row: Downtime, org_id: int, now: datetime, creator:
 def render_occurrence(row: Downtime, occurrence: Occurrence, org_id: int, now: datetime) -> dict[str, Any]:
     _, window, state = wire.current(row, now)
     if window.start != occurrence.start:  # an earlier or later occurrence: its own window
-        recurrence = rules.schedule_of(row.start, row.end, row.timezone, row.recurrences).recurrences[0]  # type: ignore[union-attr]
+        schedule = rules.schedule_of(row.start, row.end, row.timezone, row.recurrences)
+        assert isinstance(schedule, Recurring)  # only a recurring downtime has occurrences
+        recurrence = schedule.recurrences[0]
         local = occurrence.start.astimezone(recurrence.tz).replace(tzinfo=None)
         window = Window(occurrence.start, recurrence.duration.end_of(local, recurrence.tz))
         state = "canceled" if row.canceled else state_at(window, now)

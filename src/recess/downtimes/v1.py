@@ -68,9 +68,10 @@ def scope_terms(query: str) -> list[str]:
     tree = parse(query)
     if isinstance(tree, MatchAll):
         return ["*"]
-    terms = [tree] if isinstance(tree, Term) else list(tree.children) if isinstance(tree, And) else None
-    if terms and all(isinstance(t, Term) and t.is_exact for t in terms):
-        return [f"{t.key}:{t.value}" for t in terms]  # type: ignore[union-attr]
+    nodes = [tree] if isinstance(tree, Term) else list(tree.children) if isinstance(tree, And) else []
+    terms = [t for t in nodes if isinstance(t, Term) and t.is_exact]
+    if terms and len(terms) == len(nodes):
+        return [f"{t.key}:{t.value}" for t in terms]
     return [query]
 
 

@@ -51,7 +51,10 @@ def parse(query: str) -> ServiceCheckQuery:
         tree = _parser.parse(query)
     except LarkError:
         raise QueryError("expected a service check query such as \"check\".over(\"*\").by(\"host\").last(2).count_by_status()") from None
-    check = _text(tree.children[0])  # type: ignore[arg-type]
+    first = tree.children[0]
+    if not isinstance(first, Token):
+        raise QueryError("expected the check name in quotes")
+    check = _text(first)
     if not check:
         raise QueryError("the check name is empty")
     over: list[str] = []
