@@ -10,6 +10,7 @@ same-key groups, quoted or escaped literals, random letter case).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from recess.core.search import And, MatchAll, Node, Not, Or, Term, compile_matcher, index_tags, parse, required_terms
+from recess.core.search.parser import SearchSyntaxError, parse_with_grammar
 
 # --- the reference: obviously correct, slow, and independent of matcher.py ---------------------
 
@@ -320,3 +322,28 @@ def test_a_tag_set_missing_a_required_term_never_matches(case: tuple[Node, list[
     kept += [f"{k}:{v}" for k, v in required if (k, v) != missing]
     assert not compile_matcher(tree)(index_tags(kept))
     assert not evaluate(tree, tag_pairs(kept))
+
+
+# The parser's fast path for plain `key:value` scopes gives the grammar's own tree, and never
+# takes a scope the grammar reads differently (or refuses).
+_PLAIN_CHARS = "aZ09_.@/-:"
+plain_words = st.one_of(
+    st.tuples(text_over("abZ", "_.@/", 1, 4), text_over("aB9", "_.@/:-", 1, 5)).map(lambda kv: f"{kv[0]}:{kv[1]}"),
+    text_over("abZ" + _PLAIN_CHARS, "*?\\\"()! ", 1, 8),  # anything else the fast path must leave alone
+    st.sampled_from(["*", "AND", "OR", "NOT", "-a:b", "a:", ":b", "a:b*", "a:(b)"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(plain_words, min_size=1, max_size=5), st.sampled_from([" ", "  ", "\t"]))
+def test_plain_scopes_parse_as_the_grammar_does(words: list[str], gap: str) -> None:
+    text = gap.join(words)
+
+    def outcome(read: Callable[[str], Node]) -> object:
+        try:
+            return read(text)
+        except SearchSyntaxError:
+            return SearchSyntaxError
+
+    parse.cache_clear()
+    assert outcome(parse) == outcome(parse_with_grammar)

@@ -25,10 +25,18 @@ _ALL: Key = ("all",)
 _END_STATES = {"Alert": "alert", "Warn": "warn", "No Data": "no data"}  # group state -> notify_end_states value
 
 
-@lru_cache(maxsize=65536)
-def _compiled(scope: str) -> tuple[Callable[[TagIndex], bool], bool, frozenset[tuple[str, str]]]:
+# Filing a downtime needs only the shape of its scope; the compiled matcher is built the first
+# time a group is tested against it (most stored downtimes are never tested before they end),
+# so loading the index at start parses each scope once and compiles none.
+@lru_cache(maxsize=262144)
+def _shape(scope: str) -> tuple[bool, frozenset[tuple[str, str]]]:
     tree = parse(scope)
-    return compile_matcher(tree), isinstance(tree, MatchAll), required_terms(tree)
+    return isinstance(tree, MatchAll), required_terms(tree)
+
+
+@lru_cache(maxsize=65536)
+def _matcher(scope: str) -> Callable[[TagIndex], bool]:
+    return compile_matcher(parse(scope))
 
 
 @dataclass
@@ -46,23 +54,26 @@ class Entry:
     mute_first_recovery_notification: bool = False
     notify_end_states: tuple[str, ...] = ()
     notify_end_types: tuple[str, ...] = ()
+    # No window of it ends after this (None: it may never end). Pruning reads it rather than
+    # computing every entry's window.
+    ends_by: datetime | None = None
     # (computed at, valid until or None, the window): the window stands for every instant in
     # between; one tuple so that threads sharing the entry never mix two computations.
     _cache: tuple[datetime, datetime | None, Window] | None = field(default=None, repr=False)
 
     @property
     def matcher(self) -> Callable[[TagIndex], bool]:
-        return _compiled(self.scope)[0]
+        return _matcher(self.scope)
 
     @property
     def match_all(self) -> bool:
-        return _compiled(self.scope)[1]
+        return _shape(self.scope)[0]
 
     def keys(self) -> list[Key]:
         """The keys this downtime may be filed under: any group it matches presents each."""
         if self.monitor_id is not None:
             return [("m", self.monitor_id)]
-        required = _compiled(self.scope)[2]
+        required = _shape(self.scope)[1]
         if required:
             return [("t", *term) for term in sorted(required)]
         if self.monitor_tags and "*" not in self.monitor_tags:
@@ -107,6 +118,7 @@ def entry_of(row: Any) -> Entry:
         schedule=schedule_of(row.start, row.end, row.timezone, row.recurrences), canceled=row.canceled is not None,
         mute_first_recovery_notification=row.mute_first_recovery_notification,
         notify_end_states=tuple(row.notify_end_states), notify_end_types=tuple(row.notify_end_types),
+        ends_by=row.end,
     )
 
 

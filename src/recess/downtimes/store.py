@@ -84,11 +84,6 @@ def _changed(row: Downtime) -> None:
     changes.mark(session, DOWNTIMES, row)
 
 
-def changed_since(session: Session, seq: int) -> Sequence[Downtime]:
-    """Downtimes changed after change sequence `seq` (as this transaction sees them)."""
-    return session.scalars(select(Downtime).where(Downtime.change_seq > seq)).all()
-
-
 def by_uuid(session: Session, org_id: int, downtime_uuid: str, *, for_update: bool = False) -> Downtime | None:
     query = select(Downtime).where(Downtime.org_id == org_id, Downtime.uuid == downtime_uuid)
     if for_update:

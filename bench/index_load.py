@@ -1,0 +1,89 @@
+"""How long a process takes to load its downtime index at start, with 100,000 downtimes stored.
+
+Fills a fresh database (SQLite by default, or RECESS_DATABASE_URL) with N downtimes in bulk (a
+realistic mix: host and service scopes, monitor ids, recurring ones in time zones), then times
+a cold `live.refresh` as a new process does, and one more refresh when nothing changed.
+Prints figures; asserts nothing.
+
+    python bench/index_load.py [--count 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from sqlalchemy import insert, update  # noqa: E402
+
+from recess.accounts import store as accounts  # noqa: E402
+from recess.accounts.permissions import ADMIN  # noqa: E402
+from recess.core.changes import ChangeCounter  # noqa: E402
+from recess.core.db import Database  # noqa: E402
+from recess.core.ids import time_uuid  # noqa: E402
+from recess.downtimes import live  # noqa: E402
+from recess.downtimes.matching import DowntimeIndex  # noqa: E402
+from recess.downtimes.model import Downtime  # noqa: E402
+from recess.downtimes.store import DOWNTIMES  # noqa: E402
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def row(i: int, org_id: int, user_id: int, rng: random.Random) -> dict[str, object]:
+    kind = i % 10
+    recurring = kind == 9
+    scope = (f"host:h{rng.randrange(50_000)}" if kind < 6 else
+             f"service:s{rng.randrange(5_000)} env:(prod OR staging)" if kind < 8 else f"team:t{rng.randrange(300)}")
+    start = NOW - timedelta(hours=rng.randrange(48))
+    return {
+        "id": i + 1, "uuid": time_uuid(), "org_id": org_id, "api_version": 2, "created_by": user_id, "updated_by": None,
+        "created": start, "modified": start, "canceled": None, "change_seq": 1, "scope": scope,
+        "monitor_id": rng.randrange(1000) if kind == 8 else None, "monitor_tags": None if kind == 8 else ["*"],
+        "message": None, "display_timezone": "UTC", "mute_first_recovery_notification": False,
+        "notify_end_states": ["alert", "no data", "warn"], "notify_end_types": ["expired"],
+        "start": start, "end": None if recurring else NOW + timedelta(hours=rng.randrange(1, 720)),
+        "timezone": "Europe/Paris" if recurring else None,
+        "recurrences": [{"rrule": "FREQ=WEEKLY;BYDAY=MO,WE", "duration": "2h", "start": "2026-01-05T22:00:00"}] if recurring else None,
+        "ends_next": None, "v1_scope": None, "v1_recurrence": None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100_000)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="recess-bench-")
+    db = Database(os.environ.get("RECESS_DATABASE_URL") or f"sqlite:///{folder}/bench.db")
+    db.migrate()
+    with db.session() as session:
+        org = accounts.get_or_create_org(session, "bench")
+        user = accounts.get_or_create_user(session, org, "bench@example.com", [ADMIN])
+        org_id, user_id = org.id, user.id
+    rng = random.Random(7)
+    started = time.perf_counter()
+    with db.session() as session:
+        for first in range(0, args.count, 10_000):
+            session.execute(insert(Downtime), [row(i, org_id, user_id, rng) for i in range(first, min(args.count, first + 10_000))])
+        session.execute(update(ChangeCounter).where(ChangeCounter.name == DOWNTIMES).values(value=1))
+    print(f"stored {args.count:,} downtimes in {time.perf_counter() - started:.1f} s ({db.describe()})")
+
+    index = DowntimeIndex()
+    started = time.perf_counter()
+    with db.read() as session:
+        live.refresh(session, index, NOW)
+    print(f"cold index load: {time.perf_counter() - started:.2f} s for {len(index):,} downtimes")
+    started = time.perf_counter()
+    with db.read() as session:
+        live.refresh(session, index, NOW)
+    print(f"refresh with nothing changed: {(time.perf_counter() - started) * 1000:.2f} ms")
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
