@@ -1,5 +1,4 @@
-"""JSON:API pieces shared by the v2 APIs: typed documents and request envelopes, include= lists,
-included documents, paging.
+"""JSON:API pieces shared by the v2 APIs: typed documents and request envelopes, include= lists.
 
 Answers are `Document`s of `Resource`s; request bodies are `Request`s around `RequestData`. A
 route declares its body as a small named subclass, so that `/openapi.json` names it:

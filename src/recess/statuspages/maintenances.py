@@ -1,5 +1,8 @@
-"""Maintenances and their state machine: scheduled, in progress, then completed (or canceled),
-moved by hand or on time by the scheduler's job (`advance_maintenances`)."""
+"""Maintenances and their state machine, moved by hand or on time by the scheduler's job.
+
+scheduled -> in_progress -> completed, or scheduled -> canceled; `advance_maintenances` makes
+the steps that are due.
+"""
 
 from __future__ import annotations
 
