@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
-from recess.statuspages import (
-    maintenances, public, routes_degradations, routes_maintenances, routes_pages, routes_templates, store,
-)
+from recess.statuspages import public, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
+from recess.statuspages.service_maintenances import advance_maintenances
 from recess.statuspages.http import PREFIX
 
 
 def _jobs(services: Services) -> list[Job]:
-    return [Job("maintenances", store.next_maintenance_due, maintenances.advance_maintenances)]
+    return [Job("maintenances", store.next_maintenance_due, advance_maintenances)]
 
 
 feature = Feature(

@@ -17,7 +17,7 @@ from recess.core.db import Database
 from recess.core.errors import ApiError, forbidden
 from recess.core.jsonapi import parse_include
 from recess.core.params import uuid_id
-from recess.statuspages import pages
+from recess.statuspages import service_pages as pages
 from recess.statuspages.documents import Answer
 from recess.statuspages.model import StatusPage
 from recess.statuspages.rules import PageError
@@ -39,9 +39,10 @@ def _acting(permission: str) -> Callable[..., Actor]:
     allowed = require(permission)
 
     def dependency(principal: Principal = Depends(allowed)) -> Actor:
-        if principal.user_uuid is None:  # `require` wants an application key, hence a user
+        user_uuid: str | None = principal.user_uuid  # `require` wants an application key, hence a user
+        if user_uuid is None:
             raise forbidden()
-        return Actor(principal.org_id, principal.user_uuid)
+        return Actor(principal.org_id, user_uuid)
 
     dependency.__name__ = f"acting_{permission}"
     return dependency

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.http import database
-from recess.statuspages import degradations, documents, resources, rules, store, timeline
+from recess.statuspages import documents, resources, rules, store
+from recess.statuspages import service_degradations as degradations
+from recess.statuspages import service_timeline as timeline
 from recess.statuspages.http import (
     PREFIX, Actor, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
     status_filter, writing,

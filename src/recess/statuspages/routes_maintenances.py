@@ -10,7 +10,9 @@ from recess.core import clock
 from recess.core.db import Database
 from recess.core.errors import ApiError
 from recess.core.http import database
-from recess.statuspages import documents, maintenances, resources, rules, timeline
+from recess.statuspages import documents, resources, rules
+from recess.statuspages import service_maintenances as maintenances
+from recess.statuspages import service_timeline as timeline
 from recess.statuspages.http import (
     PREFIX, Actor, answer, can_read, can_write_incidents, includes, page_or_404, path_id, public_url, reading, status_filter,
     writing,

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.http import database
-from recess.statuspages import documents, pages, resources, store
+from recess.statuspages import documents, resources, store
+from recess.statuspages import service_pages as pages
 from recess.statuspages.http import (
     PREFIX, Actor, answer, can_read, can_write_settings, includes, no_content, page_or_404, path_id, public_url, reading,
     writing,

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, Query, Response
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.http import database
-from recess.statuspages import documents, incident_templates, resources, store
+from recess.statuspages import documents, resources, store
+from recess.statuspages import service_templates as templates
 from recess.statuspages.http import (
     PREFIX, Actor, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
     writing,
 )
-from recess.statuspages.incident_templates import TemplateIn
+from recess.statuspages.service_templates import TemplateIn
 from recess.statuspages.schemas import DegradationTemplateRequest, MaintenanceTemplateRequest
 
 router = APIRouter(prefix=PREFIX, tags=["Status Pages"])
@@ -26,7 +27,7 @@ def _create(kind: str, page_id: str, given: TemplateIn, include: str | None, act
     now = clock.now()
     with writing(db) as session:
         page = page_or_404(session, actor.org_id, page_id)
-        row = incident_templates.create(session, page, kind, given, actor.user_uuid, now)
+        row = templates.create(session, page, kind, given, actor.user_uuid, now)
         return answer(documents.document(session, resources.template_resource(row), wanted, base), 201)
 
 
@@ -36,8 +37,8 @@ def _update(kind: str, page_id: str, template_id: str, given: TemplateIn, includ
     now = clock.now()
     with writing(db) as session:
         page = page_or_404(session, actor.org_id, page_id)
-        row = incident_templates.find(session, page, kind, path_id(template_id, "template_id"))
-        incident_templates.update(session, page, row, given, actor.user_uuid, now)
+        row = templates.find(session, page, kind, path_id(template_id, "template_id"))
+        templates.update(session, page, row, given, actor.user_uuid, now)
         return answer(documents.document(session, resources.template_resource(row), wanted, base))
 
 
@@ -81,14 +82,14 @@ def _routes(kind: str, create: Callable[..., Response], update: Callable[..., Re
         wanted = includes(include, INCLUDES)
         with reading(db) as session:
             page = page_or_404(session, actor.org_id, page_id)
-            row = incident_templates.find(session, page, kind, path_id(template_id, "template_id"))
+            row = templates.find(session, page, kind, path_id(template_id, "template_id"))
             return answer(documents.document(session, resources.template_resource(row), wanted, base))
 
     def delete(page_id: str, template_id: str, actor: Actor = Depends(can_write_incidents),
                db: Database = Depends(database)) -> Response:
         with writing(db) as session:
             page = page_or_404(session, actor.org_id, page_id)
-            incident_templates.delete(session, incident_templates.find(session, page, kind, path_id(template_id, "template_id")))
+            templates.delete(session, templates.find(session, page, kind, path_id(template_id, "template_id")))
         return no_content()
 
     label, path, one = f"{kind} template", f"/{{page_id}}/{kind}_templates", f"/{{page_id}}/{kind}_templates/{{template_id}}"

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from recess.core.ids import random_uuid
 from recess.core.timefmt import to_utc
-from recess.statuspages import rules, store, timeline
+from recess.statuspages import rules, store
+from recess.statuspages import service_timeline as timeline
 from recess.statuspages.model import Degradation, StatusPage, Update
 from recess.statuspages.rules import PageError
 from recess.statuspages.schemas import BackfillDegradationIn, DegradationIn, DegradationPatch, UpdatePatch

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from recess.core.db import wake_after_commit
 from recess.core.ids import random_uuid
 from recess.core.timefmt import to_utc
-from recess.statuspages import rules, store, timeline
+from recess.statuspages import rules, store
+from recess.statuspages import service_timeline as timeline
 from recess.statuspages.model import Maintenance, StatusPage, Update
 from recess.statuspages.rules import PageError
 from recess.statuspages.schemas import BackfillMaintenanceIn, MaintenanceIn, MaintenancePatch
