@@ -1,87 +1,108 @@
-"""What every status page route shares: permissions, JSON:API answers, ids, include=."""
+"""What every status page route shares: who acts, path ids, include=, transactions, answers."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from fastapi import Response
-from fastapi.responses import JSONResponse
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import STATUS_PAGES_INCIDENT_WRITE, STATUS_PAGES_SETTINGS_READ, STATUS_PAGES_SETTINGS_WRITE
-from recess.core.errors import ApiError
-from recess.core.ids import is_uuid
-from recess.statuspages import rules, store, views
+from recess.accounts.store import Principal
+from recess.core.application import services
+from recess.core.db import Database
+from recess.core.errors import ApiError, forbidden
+from recess.core.jsonapi import parse_include
+from recess.core.params import uuid_id
+from recess.statuspages import service_pages as pages
+from recess.statuspages.documents import Answer
 from recess.statuspages.model import StatusPage
+from recess.statuspages.rules import PageError
 
 PREFIX = "/api/v2/statuspages"
+_INVALID_INCLUDE = "invalid include value {value!r}: supported values are {supported}"
 
 
-can_read = require(STATUS_PAGES_SETTINGS_READ)
-can_write_settings = require(STATUS_PAGES_SETTINGS_WRITE)
-can_write_incidents = require(STATUS_PAGES_INCIDENT_WRITE)
+@dataclass(frozen=True)
+class Actor:
+    """Who calls: the org, and the user that status pages record as creator and modifier."""
+
+    org_id: int
+    user_uuid: str
 
 
-def doc(body: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status, media_type="application/vnd.api+json")
+def _acting(permission: str) -> Callable[..., Actor]:
+    """A dependency: the caller holds `permission` (else 403) and acts as a user."""
+    allowed = require(permission)
+
+    def dependency(principal: Principal = Depends(allowed)) -> Actor:
+        user_uuid: str | None = principal.user_uuid  # `require` wants an application key, hence a user
+        if user_uuid is None:
+            raise forbidden()
+        return Actor(principal.org_id, user_uuid)
+
+    dependency.__name__ = f"acting_{permission}"
+    return dependency
+
+
+can_read = _acting(STATUS_PAGES_SETTINGS_READ)
+can_write_settings = _acting(STATUS_PAGES_SETTINGS_WRITE)
+can_write_incidents = _acting(STATUS_PAGES_INCIDENT_WRITE)
+
+
+def public_url(request: Request) -> str:
+    """The dependency that gives the base of `page_url`s: the app's settings."""
+    return services(request).settings.public_url
+
+
+def includes(text: str | None, allowed: tuple[str, ...]) -> set[str]:
+    return parse_include(text, allowed, _INVALID_INCLUDE)
+
+
+def status_filter(text: str | None, allowed: tuple[str, ...]) -> set[str]:
+    """`filter[status]=a,b` -> {"a", "b"}; an unknown status is a 400."""
+    statuses = {s.strip() for s in (text or "").split(",") if s.strip()}
+    if statuses - set(allowed):
+        raise ApiError(400, f"filter[status] must be among {', '.join(allowed)}")
+    return statuses
+
+
+def path_id(text: str, name: str) -> str:
+    """A UUID from the path (or a filter), lower-cased; else a 400 naming it."""
+    return uuid_id(text, name, f"{name} must be a UUID")
+
+
+@contextmanager
+def _rules_answered() -> Iterator[None]:
+    try:
+        yield
+    except PageError as exc:
+        raise ApiError(exc.status, str(exc)) from None
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Session]:
+    """One transaction; a broken status page rule is answered with its status and message."""
+    with _rules_answered(), db.session() as session:
+        yield session
+
+
+@contextmanager
+def reading(db: Database) -> Iterator[Session]:
+    with _rules_answered(), db.read() as session:
+        yield session
+
+
+def page_or_404(session: Session, org_id: int, page_id: str) -> StatusPage:
+    return pages.find(session, org_id, path_id(page_id, "page_id"))
+
+
+def answer(document: Answer, status: int = 200) -> Response:
+    return document.response(status)
 
 
 def no_content() -> Response:
     return Response(status_code=204)
-
-
-def uuid_param(value: str, name: str) -> str:
-    if not is_uuid(value):
-        raise ApiError(400, f"{name} must be a UUID")
-    return value.lower()
-
-
-def page_or_404(session: Session, org_id: int, page_id: str) -> StatusPage:
-    found = store.page(session, org_id, uuid_param(page_id, "page_id"))
-    if found is None:
-        raise ApiError(404, "status page not found")
-    return found
-
-
-def includes(text: str | None, allowed: tuple[str, ...]) -> set[str]:
-    wanted = {p.strip() for p in (text or "").split(",") if p.strip()}
-    unknown = sorted(wanted - set(allowed))
-    if unknown:
-        raise ApiError(400, f"invalid include value {unknown[0]!r}: supported values are {', '.join(allowed)}")
-    return wanted
-
-
-def included(session: Session, data: list[dict[str, Any]], wanted: set[str]) -> list[dict[str, Any]]:
-    """The users and status pages that `data`'s relationships point at, as asked."""
-    if not wanted:
-        return []
-    user_ids: list[str] = []
-    page_ids: list[str] = []
-    for item in data:
-        rel = item.get("relationships", {})
-        for name in ("created_by_user", "last_modified_by_user"):
-            if name in wanted and rel.get(name, {}).get("data"):
-                user_ids.append(rel[name]["data"]["id"])
-        if "status_page" in wanted and rel.get("status_page", {}).get("data"):
-            page_ids.append(rel["status_page"]["data"]["id"])
-    out = [views.user_included(u) for u in store.users_by_uuid(session, user_ids).values()]
-    for page_id in dict.fromkeys(page_ids):
-        page = session.get(StatusPage, page_id)
-        if page is not None:
-            out.append({"type": "status_pages", "id": page.id, "attributes": views.page_attributes(page, tree(session, page))})
-    return out
-
-
-def tree(session: Session, page: StatusPage) -> list[dict[str, Any]]:
-    statuses = store_statuses(session, [page.id])
-    return views.component_tree(store.components(session, [page.id]), statuses)
-
-
-def store_statuses(session: Session, page_ids: list[str]) -> dict[str, str]:
-    affected = store.open_affected(session, page_ids)
-    return rules.component_statuses(item for items in affected.values() for item in items)
-
-
-def component_names(session: Session, page_ids: list[str]) -> dict[str, str]:
-    return {c.id: c.name for c in store.components(session, page_ids)}

@@ -1,3 +1,5 @@
+"""Status page tables: pages, components, degradations, maintenances, their updates, templates."""
+
 from __future__ import annotations
 
 from datetime import datetime

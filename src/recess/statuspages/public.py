@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recess.accounts.auth import caller_of
 from recess.accounts.permissions import STATUS_PAGES_SETTINGS_READ, grants
-from recess.core.ids import is_uuid
-
 from recess.core.db import Database
 from recess.core.http import database
+from recess.core.ids import is_uuid
 from recess.core.timefmt import iso_z
 from recess.statuspages import rules, store
-from recess.statuspages.http import tree
-from recess.statuspages.model import Maintenance, StatusPage
+from recess.statuspages.documents import tree
+from recess.statuspages.model import StatusPage
 
 router = APIRouter(tags=["Status Pages"])
 _env = Environment(loader=PackageLoader("recess.statuspages", "templates"), autoescape=select_autoescape(["html"]))
 
 
-def _leaves(items: list[dict]) -> list[str]:
-    out = []
+def _leaves(items: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
     for item in items:
         out += _leaves(item.get("components", [])) if item["type"] == "group" else [item["status"]]
     return out
@@ -33,7 +33,7 @@ def _leaves(items: list[dict]) -> list[str]:
 @router.get("/status/{domain_prefix}", response_class=HTMLResponse, include_in_schema=False)
 def public_page(domain_prefix: str, db: Database = Depends(database)) -> HTMLResponse:
     with db.read() as session:
-        page = session.scalar(select(StatusPage).where(StatusPage.domain_prefix == domain_prefix))
+        page = store.page_by_prefix(session, domain_prefix)
         if page is None or page.type != "public" or not page.enabled:
             return HTMLResponse("<!doctype html><title>Not found</title><h1>No such status page</h1>", status_code=404)
         return HTMLResponse(_render(session, page))
@@ -73,7 +73,7 @@ def _render(session: Session, page: StatusPage) -> str:
     maintenances = [
         {"title": m.title, "status": m.status, "start_date": iso_z(m.start_date), "completed_date": iso_z(m.completed_date),
          "description": m.in_progress_description if m.status == "in_progress" else m.scheduled_description}
-        for m in session.scalars(select(Maintenance).where(Maintenance.page_id == page.id, Maintenance.status.in_(("scheduled", "in_progress"))))
+        for m in store.open_maintenances(session, page.id)
     ]
     return _env.get_template("public.html").render(
         page=page, components=components, worst=rules.worst(_leaves(components)), incidents=incidents, maintenances=maintenances)

@@ -1,163 +1,104 @@
-"""Degradation and maintenance templates of a status page."""
+"""Degradation and maintenance templates of a status page on the wire (the same five routes each)."""
 
+from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
-from sqlalchemy.orm import Session
 
-from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database
-from recess.core.errors import ApiError
 from recess.core.http import database
-from recess.core.ids import random_uuid
-from recess.statuspages import store, views
-from recess.statuspages.http import PREFIX, can_read, can_write_incidents, doc, included, includes, no_content, page_or_404, uuid_param
-from recess.statuspages.model import Component, StatusPage, Template
+from recess.statuspages import documents, resources, store
+from recess.statuspages import service_templates as templates
+from recess.statuspages.http import (
+    PREFIX, Actor, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
+    writing,
+)
+from recess.statuspages.service_templates import TemplateIn
+from recess.statuspages.schemas import DegradationTemplateRequest, MaintenanceTemplateRequest
 
 router = APIRouter(prefix=PREFIX, tags=["Status Pages"])
 INCLUDES = ("created_by_user", "last_modified_by_user", "status_page")
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+def _create(kind: str, page_id: str, given: TemplateIn, include: str | None, actor: Actor, db: Database, base: str) -> Response:
+    wanted = includes(include, INCLUDES)
+    now = clock.now()
+    with writing(db) as session:
+        page = page_or_404(session, actor.org_id, page_id)
+        row = templates.create(session, page, kind, given, actor.user_uuid, now)
+        return answer(documents.document(session, resources.template_resource(row), wanted, base), 201)
 
 
-class TemplateAffected(_Body):
-    id: StrictStr
-    status: Literal["operational", "degraded", "partial_outage", "major_outage", "maintenance"]
+def _update(kind: str, page_id: str, template_id: str, given: TemplateIn, include: str | None, actor: Actor, db: Database,
+            base: str) -> Response:
+    wanted = includes(include, INCLUDES)
+    now = clock.now()
+    with writing(db) as session:
+        page = page_or_404(session, actor.org_id, page_id)
+        row = templates.find(session, page, kind, path_id(template_id, "template_id"))
+        templates.update(session, page, row, given, actor.user_uuid, now)
+        return answer(documents.document(session, resources.template_resource(row), wanted, base))
 
 
-class TemplateUpdate(_Body):
-    status: Literal["investigating", "identified", "monitoring", "resolved"]
-    message: StrictStr | None = None
+def create_degradation_template(page_id: str, request: DegradationTemplateRequest, include: str | None = Query(None),
+                                actor: Actor = Depends(can_write_incidents), db: Database = Depends(database),
+                                base: str = Depends(public_url)) -> Response:
+    return _create("degradation", page_id, request.data.attributes, include, actor, db, base)
 
 
-class DegradationTemplateIn(_Body):
-    name: StrictStr | None = Field(None, min_length=1)
-    degradation_title: StrictStr | None = None
-    components_affected: list[TemplateAffected] | None = None
-    updates: list[TemplateUpdate] | None = None
+def update_degradation_template(page_id: str, template_id: str, request: DegradationTemplateRequest,
+                                include: str | None = Query(None), actor: Actor = Depends(can_write_incidents),
+                                db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
+    return _update("degradation", page_id, template_id, request.data.attributes, include, actor, db, base)
 
 
-class MaintenanceTemplateIn(_Body):
-    name: StrictStr | None = Field(None, min_length=1)
-    maintenance_title: StrictStr | None = None
-    component_ids: list[StrictStr] | None = None
-    scheduled_description: StrictStr | None = None
-    in_progress_description: StrictStr | None = None
-    completed_description: StrictStr | None = None
+def create_maintenance_template(page_id: str, request: MaintenanceTemplateRequest, include: str | None = Query(None),
+                                actor: Actor = Depends(can_write_incidents), db: Database = Depends(database),
+                                base: str = Depends(public_url)) -> Response:
+    return _create("maintenance", page_id, request.data.attributes, include, actor, db, base)
 
 
-class DegradationTemplateData(_Body):
-    type: Literal["degradation_templates"]
-    attributes: DegradationTemplateIn
+def update_maintenance_template(page_id: str, template_id: str, request: MaintenanceTemplateRequest,
+                                include: str | None = Query(None), actor: Actor = Depends(can_write_incidents),
+                                db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
+    return _update("maintenance", page_id, template_id, request.data.attributes, include, actor, db, base)
 
 
-class MaintenanceTemplateData(_Body):
-    type: Literal["maintenance_templates"]
-    attributes: MaintenanceTemplateIn
+def _routes(kind: str, create: Callable[..., Response], update: Callable[..., Response]) -> None:
+    """The five routes of one kind, named as ever (`create`, `listing`, ...: the operation ids)."""
 
-
-class DegradationTemplateRequest(_Body):
-    data: DegradationTemplateData
-
-
-class MaintenanceTemplateRequest(_Body):
-    data: MaintenanceTemplateData
-
-
-def _component(session: Session, page: StatusPage, component_id: str) -> Component:
-    row = session.get(Component, component_id.lower())
-    if row is None or row.page_id != page.id:
-        raise ApiError(400, f"component {component_id} is not a component of this status page")
-    if row.type == "group":
-        raise ApiError(400, f"component {component_id} is a group: use components of type component")
-    return row
-
-
-def _attributes(session: Session, page: StatusPage, kind: str, given: BaseModel, previous: dict[str, Any]) -> dict[str, Any]:
-    values = {**previous, **{k: getattr(given, k) for k in given.model_fields_set}}
-    if not values.get("name"):
-        raise ApiError(400, "name is required")
-    if kind == "degradation":
-        affected = values.get("components_affected") or []
-        values["components_affected"] = [
-            {"id": _component(session, page, a["id"] if isinstance(a, dict) else a.id).id,
-             "name": _component(session, page, a["id"] if isinstance(a, dict) else a.id).name,
-             "status": a["status"] if isinstance(a, dict) else a.status} for a in affected]
-        values["updates"] = [u if isinstance(u, dict) else u.model_dump() for u in values.get("updates") or []]
-    else:
-        values["component_ids"] = [_component(session, page, c).id for c in values.get("component_ids") or []]
-    return values
-
-
-def _template_or_404(session: Session, page: StatusPage, kind: str, template_id: str) -> Template:
-    row = store.template(session, page.id, kind, uuid_param(template_id, "template_id"))
-    if row is None:
-        raise ApiError(404, "template not found")
-    return row
-
-
-def _routes(kind: str, path: str, request_model: type[BaseModel]) -> None:
-    def body(session: Session, data: Any, wanted: set[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"data": data}
-        if wanted:
-            out["included"] = included(session, data if isinstance(data, list) else [data], wanted)
-        return out
-
-    def create(page_id: str, request: request_model, include: str | None = Query(None),  # type: ignore[valid-type]
-               principal: Principal = Depends(can_write_incidents), db: Database = Depends(database)) -> Response:
+    def listing(page_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+                db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
         wanted = includes(include, INCLUDES)
-        now = clock.now()
-        with db.session() as session:
-            page = page_or_404(session, principal.org_id, page_id)
-            row = Template(id=random_uuid(), page_id=page.id, kind=kind,
-                           attributes=_attributes(session, page, kind, request.data.attributes, {}),  # type: ignore[attr-defined]
-                           created_at=now, modified_at=now, created_by=principal.user_uuid, modified_by=principal.user_uuid)
-            session.add(row)
-            return doc(body(session, views.template_doc(row), wanted), 201)
+        with reading(db) as session:
+            page = page_or_404(session, actor.org_id, page_id)
+            data = [resources.template_resource(t) for t in store.templates(session, page.id, kind)]
+            return answer(documents.document(session, data, wanted, base))
 
-    def listing(page_id: str, include: str | None = Query(None), principal: Principal = Depends(can_read),
-                db: Database = Depends(database)) -> Response:
+    def get(page_id: str, template_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+            db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
         wanted = includes(include, INCLUDES)
-        with db.read() as session:
-            page = page_or_404(session, principal.org_id, page_id)
-            return doc(body(session, [views.template_doc(t) for t in store.templates(session, page.id, kind)], wanted))
+        with reading(db) as session:
+            page = page_or_404(session, actor.org_id, page_id)
+            row = templates.find(session, page, kind, path_id(template_id, "template_id"))
+            return answer(documents.document(session, resources.template_resource(row), wanted, base))
 
-    def get(page_id: str, template_id: str, include: str | None = Query(None), principal: Principal = Depends(can_read),
-            db: Database = Depends(database)) -> Response:
-        wanted = includes(include, INCLUDES)
-        with db.read() as session:
-            page = page_or_404(session, principal.org_id, page_id)
-            return doc(body(session, views.template_doc(_template_or_404(session, page, kind, template_id)), wanted))
-
-    def update(page_id: str, template_id: str, request: request_model, include: str | None = Query(None),  # type: ignore[valid-type]
-               principal: Principal = Depends(can_write_incidents), db: Database = Depends(database)) -> Response:
-        wanted = includes(include, INCLUDES)
-        with db.session() as session:
-            page = page_or_404(session, principal.org_id, page_id)
-            row = _template_or_404(session, page, kind, template_id)
-            row.attributes = _attributes(session, page, kind, request.data.attributes, dict(row.attributes))  # type: ignore[attr-defined]
-            row.modified_at, row.modified_by = clock.now(), principal.user_uuid  # type: ignore[assignment]
-            return doc(body(session, views.template_doc(row), wanted))
-
-    def delete(page_id: str, template_id: str, principal: Principal = Depends(can_write_incidents), db: Database = Depends(database)) -> Response:
-        with db.session() as session:
-            page = page_or_404(session, principal.org_id, page_id)
-            session.delete(_template_or_404(session, page, kind, template_id))
+    def delete(page_id: str, template_id: str, actor: Actor = Depends(can_write_incidents),
+               db: Database = Depends(database)) -> Response:
+        with writing(db) as session:
+            page = page_or_404(session, actor.org_id, page_id)
+            templates.delete(session, templates.find(session, page, kind, path_id(template_id, "template_id")))
         return no_content()
 
-    label = f"{kind} template"
-    router.add_api_route(f"/{{page_id}}/{path}", create, methods=["POST"], status_code=201, summary=f"Create {label}")
-    router.add_api_route(f"/{{page_id}}/{path}", listing, methods=["GET"], summary=f"List {label}s")
-    router.add_api_route(f"/{{page_id}}/{path}/{{template_id}}", get, methods=["GET"], summary=f"Get {label}")
-    router.add_api_route(f"/{{page_id}}/{path}/{{template_id}}", update, methods=["PATCH"], summary=f"Update {label}")
-    router.add_api_route(f"/{{page_id}}/{path}/{{template_id}}", delete, methods=["DELETE"], status_code=204,
-                         response_class=Response, summary=f"Delete {label}")
+    label, path, one = f"{kind} template", f"/{{page_id}}/{kind}_templates", f"/{{page_id}}/{kind}_templates/{{template_id}}"
+    router.add_api_route(path, create, name="create", methods=["POST"], status_code=201, summary=f"Create {label}")
+    router.add_api_route(path, listing, methods=["GET"], summary=f"List {label}s")
+    router.add_api_route(one, get, methods=["GET"], summary=f"Get {label}")
+    router.add_api_route(one, update, name="update", methods=["PATCH"], summary=f"Update {label}")
+    router.add_api_route(one, delete, methods=["DELETE"], status_code=204, response_class=Response, summary=f"Delete {label}")
 
 
-_routes("degradation", "degradation_templates", DegradationTemplateRequest)
-_routes("maintenance", "maintenance_templates", MaintenanceTemplateRequest)
+_routes("degradation", create_degradation_template, update_degradation_template)
+_routes("maintenance", create_maintenance_template, update_maintenance_template)

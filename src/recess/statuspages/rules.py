@@ -1,5 +1,4 @@
-"""Status page rules as plain functions: derived component status, maintenance transitions,
-backfill timelines, positions."""
+"""Status page rules as pure functions: derived status, maintenance steps, backfills, positions."""
 
 from __future__ import annotations
 

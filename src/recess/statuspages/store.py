@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from recess.accounts.model import User
@@ -16,6 +16,10 @@ from recess.statuspages.model import Component, Degradation, Maintenance, Status
 
 def page(session: Session, org_id: int, page_id: str) -> StatusPage | None:
     return session.scalar(select(StatusPage).where(StatusPage.org_id == org_id, StatusPage.id == page_id))
+
+
+def page_by_prefix(session: Session, domain_prefix: str) -> StatusPage | None:
+    return session.scalar(select(StatusPage).where(StatusPage.domain_prefix == domain_prefix))
 
 
 def pages(session: Session, org_id: int, domain_prefix: str | None = None) -> Sequence[StatusPage]:
@@ -30,6 +34,19 @@ def prefix_taken(session: Session, domain_prefix: str, other_than: str | None = 
     if other_than:
         query = query.where(StatusPage.id != other_than)
     return session.scalar(query) is not None
+
+
+def delete_page(session: Session, page: StatusPage) -> None:
+    """The page and everything on it: degradations and maintenances with their timelines,
+    components and templates."""
+    incidents: list[Degradation | Maintenance] = [*session.scalars(select(Degradation).where(Degradation.page_id == page.id)),
+                                                  *session.scalars(select(Maintenance).where(Maintenance.page_id == page.id))]
+    for row in incidents:
+        session.execute(delete(Update).where(Update.parent_id == row.id))
+        session.delete(row)
+    for owned in (Component, Template):
+        session.execute(delete(owned).where(owned.page_id == page.id))
+    session.delete(page)
 
 
 def components(session: Session, page_ids: Iterable[str]) -> list[Component]:
@@ -82,6 +99,12 @@ def maintenances(session: Session, org_id: int, page_id: str | None = None) -> S
     if page_id is not None:
         query = query.where(Maintenance.page_id == page_id)
     return session.scalars(query.order_by(Maintenance.published_date, Maintenance.id)).all()
+
+
+def open_maintenances(session: Session, page_id: str) -> Sequence[Maintenance]:
+    """The page's maintenances that are scheduled or in progress."""
+    return session.scalars(select(Maintenance).where(Maintenance.page_id == page_id,
+                                                     Maintenance.status.in_(("scheduled", "in_progress")))).all()
 
 
 def live_updates(rows: list[Update]) -> list[Update]:

@@ -1,0 +1,200 @@
+"""Status page request bodies on the wire: attributes as Pydantic models, in JSON:API envelopes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from recess.core.jsonapi import Request, RequestData, RequestDataWithId
+
+ComponentStatus = Literal["operational", "degraded", "partial_outage", "major_outage", "maintenance"]
+DegradationStatus = Literal["investigating", "identified", "monitoring", "resolved"]
+Visualization = Literal["bars_and_uptime_percentage", "bars_only", "component_name_only"]
+_PREFIX = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- pages and components ---------------------------------------------------------------------
+
+
+class ComponentIn(_Body):
+    name: StrictStr = Field(min_length=1)
+    type: Literal["component", "group"] = "component"
+    position: StrictInt | None = Field(None, ge=0)
+    components: list[ComponentIn] | None = None
+
+
+class ComponentPatch(_Body):
+    name: StrictStr | None = Field(None, min_length=1)
+    position: StrictInt | None = Field(None, ge=0)
+
+
+class PageAttributes(_Body):
+    name: StrictStr = Field(min_length=1)
+    domain_prefix: StrictStr = Field(min_length=1, max_length=200, pattern=_PREFIX)
+    type: Literal["public", "internal"]
+    visualization_type: Visualization
+    components: list[ComponentIn] | None = None
+    company_logo: StrictStr | None = None
+    favicon: StrictStr | None = None
+    email_header_image: StrictStr | None = None
+    subscriptions_enabled: StrictBool | None = None
+
+
+class PagePatch(_Body):
+    name: StrictStr | None = Field(None, min_length=1)
+    domain_prefix: StrictStr | None = Field(None, min_length=1, max_length=200, pattern=_PREFIX)
+    type: Literal["public", "internal"] | None = None
+    visualization_type: Visualization | None = None
+    company_logo: StrictStr | None = None
+    favicon: StrictStr | None = None
+    email_header_image: StrictStr | None = None
+    subscriptions_enabled: StrictBool | None = None
+
+
+# --- degradations and maintenances ------------------------------------------------------------
+
+
+class Affected(_Body):
+    id: StrictStr
+    status: ComponentStatus
+
+
+class MaintenanceAffected(_Body):
+    id: StrictStr
+    status: Literal["operational", "maintenance"]
+
+
+class DegradationIn(_Body):
+    title: StrictStr = Field(min_length=1)
+    status: DegradationStatus
+    description: StrictStr | None = None
+    components_affected: list[Affected] = []
+
+
+class DegradationPatch(_Body):
+    title: StrictStr | None = Field(None, min_length=1)
+    status: DegradationStatus | None = None
+    description: StrictStr | None = None
+    components_affected: list[Affected] | None = None
+
+
+class BackfillDegradationUpdate(_Body):
+    started_at: datetime
+    status: DegradationStatus
+    description: StrictStr | None = None
+    components_affected: list[Affected] = []
+
+
+class BackfillDegradationIn(_Body):
+    title: StrictStr = Field(min_length=1)
+    updates: list[BackfillDegradationUpdate]
+
+
+class MaintenanceIn(_Body):
+    title: StrictStr = Field(min_length=1)
+    scheduled_description: StrictStr
+    in_progress_description: StrictStr
+    completed_description: StrictStr
+    start_date: datetime
+    completed_date: datetime
+    components_affected: list[MaintenanceAffected] = []
+
+
+class MaintenancePatch(_Body):
+    title: StrictStr | None = Field(None, min_length=1)
+    scheduled_description: StrictStr | None = None
+    in_progress_description: StrictStr | None = None
+    completed_description: StrictStr | None = None
+    canceled_description: StrictStr | None = None
+    start_date: datetime | None = None
+    completed_date: datetime | None = None
+    status: Literal["scheduled", "in_progress", "completed", "canceled"] | None = None
+    components_affected: list[MaintenanceAffected] | None = None
+
+
+class BackfillMaintenanceUpdate(_Body):
+    started_at: datetime
+    status: Literal["in_progress", "completed"]
+    description: StrictStr
+    components_affected: list[MaintenanceAffected] = []
+
+
+class BackfillMaintenanceIn(_Body):
+    title: StrictStr = Field(min_length=1)
+    updates: list[BackfillMaintenanceUpdate]
+
+
+class UpdatePatch(_Body):
+    description: StrictStr | None = None
+    status: DegradationStatus | None = None
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+class TemplateAffected(_Body):
+    id: StrictStr
+    status: ComponentStatus
+
+
+class TemplateUpdate(_Body):
+    status: DegradationStatus
+    message: StrictStr | None = None
+
+
+class DegradationTemplateIn(_Body):
+    name: StrictStr | None = Field(None, min_length=1)
+    degradation_title: StrictStr | None = None
+    components_affected: list[TemplateAffected] | None = None
+    updates: list[TemplateUpdate] | None = None
+
+
+class MaintenanceTemplateIn(_Body):
+    name: StrictStr | None = Field(None, min_length=1)
+    maintenance_title: StrictStr | None = None
+    component_ids: list[StrictStr] | None = None
+    scheduled_description: StrictStr | None = None
+    in_progress_description: StrictStr | None = None
+    completed_description: StrictStr | None = None
+
+
+# --- envelopes: {"data": {"type", "id"?, "attributes"}}, each named for /openapi.json ----------
+
+
+class PageData(RequestData[Literal["status_pages"], PageAttributes]): ...
+class PageRequest(Request[PageData]): ...
+class PagePatchData(RequestDataWithId[Literal["status_pages"], PagePatch]): ...
+class PagePatchRequest(Request[PagePatchData]): ...
+class ComponentData(RequestData[Literal["components"], ComponentIn]): ...
+class ComponentRequest(Request[ComponentData]): ...
+class ComponentPatchData(RequestDataWithId[Literal["components"], ComponentPatch]): ...
+class ComponentPatchRequest(Request[ComponentPatchData]): ...
+
+class DegradationInData(RequestDataWithId[Literal["degradations"], DegradationIn]): ...
+class DegradationInRequest(Request[DegradationInData]): ...
+class DegradationPatchData(RequestDataWithId[Literal["degradations"], DegradationPatch]): ...
+class DegradationPatchRequest(Request[DegradationPatchData]): ...
+class BackfillDegradationInData(RequestDataWithId[Literal["degradations"], BackfillDegradationIn]): ...
+class BackfillDegradationInRequest(Request[BackfillDegradationInData]): ...
+class DegradationUpdateData(RequestDataWithId[Literal["degradation_updates"], UpdatePatch]): ...
+class DegradationUpdateRequest(Request[DegradationUpdateData]): ...
+
+class MaintenanceInData(RequestDataWithId[Literal["maintenances"], MaintenanceIn]): ...
+class MaintenanceInRequest(Request[MaintenanceInData]): ...
+class MaintenancePatchData(RequestDataWithId[Literal["maintenances"], MaintenancePatch]): ...
+class MaintenancePatchRequest(Request[MaintenancePatchData]): ...
+class BackfillMaintenanceInData(RequestDataWithId[Literal["maintenances"], BackfillMaintenanceIn]): ...
+class BackfillMaintenanceInRequest(Request[BackfillMaintenanceInData]): ...
+class MaintenanceUpdateData(RequestDataWithId[Literal["maintenance_updates"], UpdatePatch]): ...
+class MaintenanceUpdateRequest(Request[MaintenanceUpdateData]): ...
+
+class DegradationTemplateData(RequestData[Literal["degradation_templates"], DegradationTemplateIn]): ...
+class DegradationTemplateRequest(Request[DegradationTemplateData]): ...
+class MaintenanceTemplateData(RequestData[Literal["maintenance_templates"], MaintenanceTemplateIn]): ...
+class MaintenanceTemplateRequest(Request[MaintenanceTemplateData]): ...
