@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from fastapi import Depends, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import STATUS_PAGES_INCIDENT_WRITE, STATUS_PAGES_SETTINGS_READ, STATUS_PAGES_SETTINGS_WRITE
-from recess.accounts.store import Principal
 from recess.core.application import services
 from recess.core.db import Database
-from recess.core.errors import ApiError, forbidden
+from recess.core.errors import ApiError
 from recess.core.jsonapi import parse_include
 from recess.core.params import uuid_id
 from recess.statuspages import service_pages as pages
@@ -26,31 +24,9 @@ PREFIX = "/api/v2/statuspages"
 _INVALID_INCLUDE = "invalid include value {value!r}: supported values are {supported}"
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who calls: the org, and the user that status pages record as creator and modifier."""
-
-    org_id: int
-    user_uuid: str
-
-
-def _acting(permission: str) -> Callable[..., Actor]:
-    """A dependency: the caller holds `permission` (else 403) and acts as a user."""
-    allowed = require(permission)
-
-    def dependency(principal: Principal = Depends(allowed)) -> Actor:
-        user_uuid: str | None = principal.user_uuid  # `require` wants an application key, hence a user
-        if user_uuid is None:
-            raise forbidden()
-        return Actor(principal.org_id, user_uuid)
-
-    dependency.__name__ = f"acting_{permission}"
-    return dependency
-
-
-can_read = _acting(STATUS_PAGES_SETTINGS_READ)
-can_write_settings = _acting(STATUS_PAGES_SETTINGS_WRITE)
-can_write_incidents = _acting(STATUS_PAGES_INCIDENT_WRITE)
+can_read = require(STATUS_PAGES_SETTINGS_READ)
+can_write_settings = require(STATUS_PAGES_SETTINGS_WRITE)
+can_write_incidents = require(STATUS_PAGES_INCIDENT_WRITE)
 
 
 def public_url(request: Request) -> str:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.http import database
@@ -13,7 +14,7 @@ from recess.statuspages import documents, resources, rules, store
 from recess.statuspages import service_degradations as degradations
 from recess.statuspages import service_timeline as timeline
 from recess.statuspages.http import (
-    PREFIX, Actor, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
+    PREFIX, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
     status_filter, writing,
 )
 from recess.statuspages.schemas import BackfillDegradationInRequest, DegradationInRequest, DegradationPatchRequest, DegradationUpdateRequest
@@ -25,7 +26,7 @@ UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "degradation", "s
 
 @router.post("/{page_id}/degradations", summary="Create degradation", status_code=201)
 def create_degradation(page_id: str, request: DegradationInRequest, include: str | None = Query(None),
-                       notify_subscribers: bool = Query(True), actor: Actor = Depends(can_write_incidents),
+                       notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -37,7 +38,7 @@ def create_degradation(page_id: str, request: DegradationInRequest, include: str
 
 @router.post("/{page_id}/degradations/backfill", summary="Create backfilled degradation", status_code=201)
 def backfill_degradation(page_id: str, request: BackfillDegradationInRequest, include: str | None = Query(None),
-                         actor: Actor = Depends(can_write_incidents), db: Database = Depends(database),
+                         actor: Principal = Depends(can_write_incidents), db: Database = Depends(database),
                          base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -52,7 +53,7 @@ def list_degradations(
     page_offset: int = Query(0, alias="page[offset]", ge=0), page_limit: int = Query(50, alias="page[limit]", ge=1, le=1000),
     filter_page_id: str | None = Query(None, alias="filter[page_id]"), filter_status: str | None = Query(None, alias="filter[status]"),
     sort: Literal["created_at", "-created_at", "modified_at", "-modified_at"] = Query("created_at"),
-    include: str | None = Query(None), actor: Actor = Depends(can_read), db: Database = Depends(database),
+    include: str | None = Query(None), actor: Principal = Depends(can_read), db: Database = Depends(database),
     base: str = Depends(public_url),
 ) -> Response:
     wanted = includes(include, INCLUDES)
@@ -65,7 +66,7 @@ def list_degradations(
 
 
 @router.get("/{page_id}/degradations/{degradation_id}", summary="Get degradation")
-def get_degradation(page_id: str, degradation_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+def get_degradation(page_id: str, degradation_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                     db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     with reading(db) as session:
@@ -76,7 +77,7 @@ def get_degradation(page_id: str, degradation_id: str, include: str | None = Que
 
 @router.patch("/{page_id}/degradations/{degradation_id}", summary="Update degradation")
 def update_degradation(page_id: str, degradation_id: str, request: DegradationPatchRequest, include: str | None = Query(None),
-                       notify_subscribers: bool = Query(True), actor: Actor = Depends(can_write_incidents),
+                       notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -88,7 +89,7 @@ def update_degradation(page_id: str, degradation_id: str, request: DegradationPa
 
 
 @router.delete("/{page_id}/degradations/{degradation_id}", summary="Delete degradation", status_code=204, response_class=Response)
-def delete_degradation(page_id: str, degradation_id: str, actor: Actor = Depends(can_write_incidents),
+def delete_degradation(page_id: str, degradation_id: str, actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database)) -> Response:
     with writing(db) as session:
         page = page_or_404(session, actor.org_id, page_id)
@@ -98,7 +99,7 @@ def delete_degradation(page_id: str, degradation_id: str, actor: Actor = Depends
 
 @router.patch("/{page_id}/degradations/{degradation_id}/updates/{update_id}", summary="Edit degradation update")
 def edit_degradation_update(page_id: str, degradation_id: str, update_id: str, request: DegradationUpdateRequest,
-                            include: str | None = Query(None), actor: Actor = Depends(can_write_incidents),
+                            include: str | None = Query(None), actor: Principal = Depends(can_write_incidents),
                             db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, UPDATE_INCLUDES)
     now = clock.now()
@@ -114,7 +115,7 @@ def edit_degradation_update(page_id: str, degradation_id: str, update_id: str, r
 
 @router.delete("/{page_id}/degradations/{degradation_id}/updates/{update_id}", summary="Delete degradation update",
                status_code=204, response_class=Response)
-def soft_delete_degradation_update(page_id: str, degradation_id: str, update_id: str, actor: Actor = Depends(can_write_incidents),
+def soft_delete_degradation_update(page_id: str, degradation_id: str, update_id: str, actor: Principal = Depends(can_write_incidents),
                                    db: Database = Depends(database)) -> Response:
     now = clock.now()
     with writing(db) as session:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.errors import ApiError
@@ -14,7 +15,7 @@ from recess.statuspages import documents, resources, rules
 from recess.statuspages import service_maintenances as maintenances
 from recess.statuspages import service_timeline as timeline
 from recess.statuspages.http import (
-    PREFIX, Actor, answer, can_read, can_write_incidents, includes, page_or_404, path_id, public_url, reading, status_filter,
+    PREFIX, answer, can_read, can_write_incidents, includes, page_or_404, path_id, public_url, reading, status_filter,
     writing,
 )
 from recess.statuspages.schemas import (
@@ -28,7 +29,7 @@ UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "maintenance")
 
 @router.post("/{page_id}/maintenances", summary="Create maintenance", status_code=201)
 def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str | None = Query(None),
-                       notify_subscribers: bool = Query(True), actor: Actor = Depends(can_write_incidents),
+                       notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     given = request.data.attributes
@@ -42,7 +43,7 @@ def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str
 
 @router.post("/{page_id}/maintenances/backfill", summary="Create backfilled maintenance", status_code=201)
 def backfill_maintenance(page_id: str, request: BackfillMaintenanceInRequest, include: str | None = Query(None),
-                         actor: Actor = Depends(can_write_incidents), db: Database = Depends(database),
+                         actor: Principal = Depends(can_write_incidents), db: Database = Depends(database),
                          base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -57,7 +58,7 @@ def list_maintenances(
     page_offset: int = Query(0, alias="page[offset]", ge=0), page_limit: int = Query(50, alias="page[limit]", ge=1, le=1000),
     filter_page_id: str | None = Query(None, alias="filter[page_id]"), filter_status: str | None = Query(None, alias="filter[status]"),
     sort: Literal["created_at", "-created_at", "start_date", "-start_date"] = Query("created_at"),
-    include: str | None = Query(None), actor: Actor = Depends(can_read), db: Database = Depends(database),
+    include: str | None = Query(None), actor: Principal = Depends(can_read), db: Database = Depends(database),
     base: str = Depends(public_url),
 ) -> Response:
     wanted = includes(include, INCLUDES)
@@ -70,7 +71,7 @@ def list_maintenances(
 
 
 @router.get("/{page_id}/maintenances/{maintenance_id}", summary="Get maintenance")
-def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                     db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     with reading(db) as session:
@@ -81,7 +82,7 @@ def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Que
 
 @router.patch("/{page_id}/maintenances/{maintenance_id}", summary="Update maintenance")
 def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePatchRequest, include: str | None = Query(None),
-                       notify_subscribers: bool = Query(True), actor: Actor = Depends(can_write_incidents),
+                       notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -94,7 +95,7 @@ def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePa
 
 @router.patch("/{page_id}/maintenances/{maintenance_id}/updates/{update_id}", summary="Edit maintenance update")
 def patch_maintenance_update(page_id: str, maintenance_id: str, update_id: str, request: MaintenanceUpdateRequest,
-                             include: str | None = Query(None), actor: Actor = Depends(can_write_incidents),
+                             include: str | None = Query(None), actor: Principal = Depends(can_write_incidents),
                              db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, UPDATE_INCLUDES)
     given = request.data.attributes

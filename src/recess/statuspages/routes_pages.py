@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.http import database
 from recess.statuspages import documents, resources, store
 from recess.statuspages import service_pages as pages
 from recess.statuspages.http import (
-    PREFIX, Actor, answer, can_read, can_write_settings, includes, no_content, page_or_404, path_id, public_url, reading,
+    PREFIX, answer, can_read, can_write_settings, includes, no_content, page_or_404, path_id, public_url, reading,
     writing,
 )
 from recess.statuspages.schemas import ComponentPatchRequest, ComponentRequest, PagePatchRequest, PageRequest
@@ -21,7 +22,7 @@ COMPONENT_INCLUDES = ("created_by_user", "last_modified_by_user", "status_page",
 
 
 @router.post("", summary="Create status page", status_code=201)
-def create_page(request: PageRequest, include: str | None = Query(None), actor: Actor = Depends(can_write_settings),
+def create_page(request: PageRequest, include: str | None = Query(None), actor: Principal = Depends(can_write_settings),
                 db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, USER_INCLUDES)
     now = clock.now()
@@ -35,7 +36,7 @@ def list_pages(
     page_offset: int = Query(0, alias="page[offset]", ge=0), page_limit: int = Query(50, alias="page[limit]", ge=1, le=1000),
     domain_prefix: str | None = Query(None, alias="filter[domain_prefix]"), name: str | None = Query(None, alias="filter[name]"),
     include: str | None = Query(None),
-    actor: Actor = Depends(can_read), db: Database = Depends(database), base: str = Depends(public_url),
+    actor: Principal = Depends(can_read), db: Database = Depends(database), base: str = Depends(public_url),
 ) -> Response:
     wanted = includes(include, USER_INCLUDES)
     with reading(db) as session:
@@ -45,7 +46,7 @@ def list_pages(
 
 
 @router.get("/{page_id}", summary="Get status page")
-def get_page(page_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read), db: Database = Depends(database),
+def get_page(page_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read), db: Database = Depends(database),
              base: str = Depends(public_url)) -> Response:
     wanted = includes(include, USER_INCLUDES)
     with reading(db) as session:
@@ -55,7 +56,7 @@ def get_page(page_id: str, include: str | None = Query(None), actor: Actor = Dep
 
 @router.patch("/{page_id}", summary="Update status page")
 def update_page(page_id: str, request: PagePatchRequest, include: str | None = Query(None), delete_subscribers: bool = Query(False),
-                actor: Actor = Depends(can_write_settings), db: Database = Depends(database),
+                actor: Principal = Depends(can_write_settings), db: Database = Depends(database),
                 base: str = Depends(public_url)) -> Response:
     wanted = includes(include, USER_INCLUDES)
     now = clock.now()
@@ -66,13 +67,13 @@ def update_page(page_id: str, request: PagePatchRequest, include: str | None = Q
 
 
 @router.delete("/{page_id}", summary="Delete status page", status_code=204, response_class=Response)
-def delete_page(page_id: str, actor: Actor = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
+def delete_page(page_id: str, actor: Principal = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
     with writing(db) as session:
         pages.delete(session, page_or_404(session, actor.org_id, page_id))
     return no_content()
 
 
-def _publish(page_id: str, actor: Actor, db: Database, enabled: bool) -> Response:
+def _publish(page_id: str, actor: Principal, db: Database, enabled: bool) -> Response:
     now = clock.now()
     with writing(db) as session:
         pages.publish(page_or_404(session, actor.org_id, page_id), enabled, actor.user_uuid, now)
@@ -80,12 +81,12 @@ def _publish(page_id: str, actor: Actor, db: Database, enabled: bool) -> Respons
 
 
 @router.post("/{page_id}/publish", summary="Publish status page", status_code=204, response_class=Response)
-def publish(page_id: str, actor: Actor = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
+def publish(page_id: str, actor: Principal = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
     return _publish(page_id, actor, db, True)
 
 
 @router.post("/{page_id}/unpublish", summary="Unpublish status page", status_code=204, response_class=Response)
-def unpublish(page_id: str, actor: Actor = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
+def unpublish(page_id: str, actor: Principal = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
     return _publish(page_id, actor, db, False)
 
 
@@ -94,7 +95,7 @@ def unpublish(page_id: str, actor: Actor = Depends(can_write_settings), db: Data
 
 @router.post("/{page_id}/components", summary="Create component", status_code=201)
 def create_component(page_id: str, request: ComponentRequest, include: str | None = Query(None),
-                     actor: Actor = Depends(can_write_settings), db: Database = Depends(database),
+                     actor: Principal = Depends(can_write_settings), db: Database = Depends(database),
                      base: str = Depends(public_url)) -> Response:
     wanted = includes(include, COMPONENT_INCLUDES)
     now = clock.now()
@@ -105,7 +106,7 @@ def create_component(page_id: str, request: ComponentRequest, include: str | Non
 
 
 @router.get("/{page_id}/components", summary="List components")
-def list_components(page_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+def list_components(page_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                     db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, COMPONENT_INCLUDES)
     with reading(db) as session:
@@ -116,7 +117,7 @@ def list_components(page_id: str, include: str | None = Query(None), actor: Acto
 
 
 @router.get("/{page_id}/components/{component_id}", summary="Get component")
-def get_component(page_id: str, component_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+def get_component(page_id: str, component_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                   db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, COMPONENT_INCLUDES)
     with reading(db) as session:
@@ -127,7 +128,7 @@ def get_component(page_id: str, component_id: str, include: str | None = Query(N
 
 @router.patch("/{page_id}/components/{component_id}", summary="Update component")
 def update_component(page_id: str, component_id: str, request: ComponentPatchRequest, include: str | None = Query(None),
-                     actor: Actor = Depends(can_write_settings), db: Database = Depends(database),
+                     actor: Principal = Depends(can_write_settings), db: Database = Depends(database),
                      base: str = Depends(public_url)) -> Response:
     wanted = includes(include, COMPONENT_INCLUDES)
     now = clock.now()
@@ -139,7 +140,7 @@ def update_component(page_id: str, component_id: str, request: ComponentPatchReq
 
 
 @router.delete("/{page_id}/components/{component_id}", summary="Delete component", status_code=204, response_class=Response)
-def delete_component(page_id: str, component_id: str, actor: Actor = Depends(can_write_settings),
+def delete_component(page_id: str, component_id: str, actor: Principal = Depends(can_write_settings),
                      db: Database = Depends(database)) -> Response:
     now = clock.now()
     with writing(db) as session:

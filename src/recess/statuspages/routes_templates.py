@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.http import database
 from recess.statuspages import documents, resources, store
 from recess.statuspages import service_templates as templates
 from recess.statuspages.http import (
-    PREFIX, Actor, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
+    PREFIX, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
     writing,
 )
 from recess.statuspages.service_templates import TemplateIn
@@ -22,7 +23,7 @@ router = APIRouter(prefix=PREFIX, tags=["Status Pages"])
 INCLUDES = ("created_by_user", "last_modified_by_user", "status_page")
 
 
-def _create(kind: str, page_id: str, given: TemplateIn, include: str | None, actor: Actor, db: Database, base: str) -> Response:
+def _create(kind: str, page_id: str, given: TemplateIn, include: str | None, actor: Principal, db: Database, base: str) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
     with writing(db) as session:
@@ -31,7 +32,7 @@ def _create(kind: str, page_id: str, given: TemplateIn, include: str | None, act
         return answer(documents.document(session, resources.template_resource(row), wanted, base), 201)
 
 
-def _update(kind: str, page_id: str, template_id: str, given: TemplateIn, include: str | None, actor: Actor, db: Database,
+def _update(kind: str, page_id: str, template_id: str, given: TemplateIn, include: str | None, actor: Principal, db: Database,
             base: str) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -43,25 +44,25 @@ def _update(kind: str, page_id: str, template_id: str, given: TemplateIn, includ
 
 
 def create_degradation_template(page_id: str, request: DegradationTemplateRequest, include: str | None = Query(None),
-                                actor: Actor = Depends(can_write_incidents), db: Database = Depends(database),
+                                actor: Principal = Depends(can_write_incidents), db: Database = Depends(database),
                                 base: str = Depends(public_url)) -> Response:
     return _create("degradation", page_id, request.data.attributes, include, actor, db, base)
 
 
 def update_degradation_template(page_id: str, template_id: str, request: DegradationTemplateRequest,
-                                include: str | None = Query(None), actor: Actor = Depends(can_write_incidents),
+                                include: str | None = Query(None), actor: Principal = Depends(can_write_incidents),
                                 db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     return _update("degradation", page_id, template_id, request.data.attributes, include, actor, db, base)
 
 
 def create_maintenance_template(page_id: str, request: MaintenanceTemplateRequest, include: str | None = Query(None),
-                                actor: Actor = Depends(can_write_incidents), db: Database = Depends(database),
+                                actor: Principal = Depends(can_write_incidents), db: Database = Depends(database),
                                 base: str = Depends(public_url)) -> Response:
     return _create("maintenance", page_id, request.data.attributes, include, actor, db, base)
 
 
 def update_maintenance_template(page_id: str, template_id: str, request: MaintenanceTemplateRequest,
-                                include: str | None = Query(None), actor: Actor = Depends(can_write_incidents),
+                                include: str | None = Query(None), actor: Principal = Depends(can_write_incidents),
                                 db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     return _update("maintenance", page_id, template_id, request.data.attributes, include, actor, db, base)
 
@@ -69,7 +70,7 @@ def update_maintenance_template(page_id: str, template_id: str, request: Mainten
 def _routes(kind: str, create: Callable[..., Response], update: Callable[..., Response]) -> None:
     """The five routes of one kind, named as ever (`create`, `listing`, ...: the operation ids)."""
 
-    def listing(page_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+    def listing(page_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                 db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
         wanted = includes(include, INCLUDES)
         with reading(db) as session:
@@ -77,7 +78,7 @@ def _routes(kind: str, create: Callable[..., Response], update: Callable[..., Re
             data = [resources.template_resource(t) for t in store.templates(session, page.id, kind)]
             return answer(documents.document(session, data, wanted, base))
 
-    def get(page_id: str, template_id: str, include: str | None = Query(None), actor: Actor = Depends(can_read),
+    def get(page_id: str, template_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
             db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
         wanted = includes(include, INCLUDES)
         with reading(db) as session:
@@ -85,7 +86,7 @@ def _routes(kind: str, create: Callable[..., Response], update: Callable[..., Re
             row = templates.find(session, page, kind, path_id(template_id, "template_id"))
             return answer(documents.document(session, resources.template_resource(row), wanted, base))
 
-    def delete(page_id: str, template_id: str, actor: Actor = Depends(can_write_incidents),
+    def delete(page_id: str, template_id: str, actor: Principal = Depends(can_write_incidents),
                db: Database = Depends(database)) -> Response:
         with writing(db) as session:
             page = page_or_404(session, actor.org_id, page_id)
