@@ -46,12 +46,21 @@ class Server:
         return httpx.Client(base_url=self.url, headers=self.headers(), timeout=30)
 
     def cli(self, *args: str) -> str:
-        """Run the `recess` command against this server's database."""
-        done = subprocess.run(
-            [sys.executable, "-m", "recess", *args], env=self.env, capture_output=True, text=True, timeout=120
-        )
-        if done.returncode != 0:
-            raise AssertionError(f"recess {' '.join(args)} failed: {done.stdout}\n{done.stderr}")
+        """Run a `recess` command against this server's database, in this process (the same Typer
+        app as the installed command, without a second of interpreter start-up per call;
+        tests/api/test_keys.py also runs the real command as a subprocess)."""
+        from typer.testing import CliRunner
+
+        from recess.cli import app
+        from recess.settings import get_settings
+
+        get_settings.cache_clear()
+        try:
+            done = CliRunner().invoke(app, list(args), env={k: v for k, v in self.env.items() if k.startswith("RECESS_")})
+        finally:
+            get_settings.cache_clear()
+        if done.exit_code != 0:
+            raise AssertionError(f"recess {' '.join(args)} failed ({done.exit_code}): {done.output}") from done.exception
         return done.stdout
 
     def create_keys(self, *args: str) -> tuple[str, str]:
