@@ -14,6 +14,7 @@ from recess.cases import service
 from recess.cases.model import Case
 from recess.core.db import Database
 from recess.core.errors import ApiError, not_found
+from recess.core.jsonapi import Document, Request, RequestData, Resource, relation
 from recess.core.http import database, json
 from recess.core.params import uuid_id
 from recess.core.timefmt import iso_z
@@ -46,26 +47,23 @@ class CaseRelationshipsIn(_Body):
     project: ProjectRef
 
 
-class CaseData(_Body):
-    type: Literal["case"]
-    attributes: CaseAttributesIn
+class CaseData(RequestData[Literal["case"], CaseAttributesIn]):
     relationships: CaseRelationshipsIn
 
 
-class CaseRequest(_Body):
-    data: CaseData
+class CaseRequest(Request[CaseData]):
+    pass
 
 
-def document(case: Case, quieted_by: str | None) -> dict[str, Any]:
-    return {"id": case.id, "type": "case", "attributes": {
+def document(case: Case, quieted_by: str | None) -> Resource[dict[str, Any]]:
+    return Resource(id=case.id, type="case", attributes={
         "key": f"{case.project}-{case.number}", "title": case.title, "description": case.description, "priority": case.priority,
         "status": case.status, "status_name": case.status.replace("_", " ").title(), "type": "STANDARD",
         "attributes": case.attributes, "created_at": iso_z(case.created_at), "modified_at": iso_z(case.modified_at),
         "closed_at": None, "archived_at": None,
         # recess: whether case notifications and automation are quiet now, and which window does it
         "notifications_suppressed": quieted_by is not None, "maintenance_window_id": quieted_by,
-    }, "relationships": {"project": {"data": {"id": case.project, "type": "project"}},
-                         "created_by": {"data": {"id": case.created_by, "type": "users"}}}}
+    }, relationships={"project": relation(case.project, "project"), "created_by": relation(case.created_by, "users")})
 
 
 
@@ -84,7 +82,7 @@ def create_case(request: CaseRequest, principal: Principal = Depends(require(CAS
     with db.session() as session:
         case = service.create(session, principal.org_id, by=principal.user_uuid, project=request.data.relationships.project.data.id,
                               title=a.title, description=a.description or "", priority=a.priority, attributes=a.attributes or {})
-        return json({"data": document(case, service.quieted_by(session, case))}, status=201)
+        return json(Document(data=document(case, service.quieted_by(session, case))).body(), status=201)
 
 
 @router.get("/{case_id}", summary="Get the details of a case")
@@ -93,4 +91,4 @@ def get_case(case_id: str, principal: Principal = Depends(require(CASES_READ)), 
         case = service.get(session, principal.org_id, _case_id(case_id))
         if case is None:
             raise not_found("Case not found")
-        return json({"data": document(case, service.quieted_by(session, case))})
+        return json(Document(data=document(case, service.quieted_by(session, case))).body())

@@ -54,7 +54,7 @@ def dedupe(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class Ref(BaseModel):
     """A resource identifier: what a relationship points at."""
 
-    id: str
+    id: str | int
     type: str
 
 
@@ -72,7 +72,7 @@ def relation(target: str | None, kind: str) -> Relationship:
 class Resource(BaseModel, Generic[AttrsT]):
     """A resource object. `relationships` is left out of the answer unless given."""
 
-    id: str
+    id: str | int  # Datadog's monitors are numbered
     type: str
     attributes: AttrsT
     relationships: dict[str, Relationship] | None = None

@@ -12,6 +12,7 @@ from recess.accounts.store import Principal
 from recess.core import clock
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
+from recess.core.jsonapi import Document, Resource
 from recess.core.http import database, json
 from recess.core.schedule import state_at
 from recess.core.params import int_id
@@ -47,15 +48,13 @@ def downtime_matches(
             raise ApiError(404, f"Monitor with id {wanted} not found")
         found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
     page = found[page_offset : page_offset + page_limit]
-    return json({
-        "data": [
-            {"type": "downtime_match", "id": entry.uuid, "attributes": {
-                "groups": groups, "scope": entry.scope,
-                "start": iso_micro(entry.window(now).start), "end": iso_micro(entry.window(now).end)}}
-            for entry, groups in page
-        ],
-        "meta": {"page": {"total_filtered_count": len(found)}},
-    })
+    return json(Document(
+        data=[Resource(type="downtime_match", id=entry.uuid, attributes={
+            "groups": groups, "scope": entry.scope,
+            "start": iso_micro(entry.window(now).start), "end": iso_micro(entry.window(now).end)})
+            for entry, groups in page],
+        meta={"page": {"total_filtered_count": len(found)}},
+    ).body())
 
 
 @router.get("/api/v1/monitor/{monitor_id}/downtimes", summary="Get active downtimes for a monitor (v1)")
@@ -88,7 +87,7 @@ def preview(
     schedule = rules.schedule_of(fields.start, fields.end, fields.timezone, fields.recurrences)
     entry = Entry(id=0, uuid="", org_id=principal.org_id, scope=fields.scope, monitor_id=fields.monitor_id,
                   monitor_tags=monitor_tag_set(fields.monitor_tags) if fields.monitor_tags is not None else None, schedule=schedule)
-    data: list[dict[str, Any]] = []
+    data: list[Resource[dict[str, Any]]] = []
     with db.read() as session:
         found = list(monitors.listing(session, principal.org_id))
         groups = monitors.groups_of(session, [m.id for m in found])
@@ -99,10 +98,10 @@ def preview(
             if entry.match_all and not groups[monitor.id]:
                 names = ["*"]
             if names:
-                data.append({"type": "downtime_preview", "id": str(monitor.id), "attributes": {
-                    "monitor_id": monitor.id, "monitor_name": monitor.name, "groups": names}})
+                data.append(Resource(type="downtime_preview", id=str(monitor.id), attributes={
+                    "monitor_id": monitor.id, "monitor_name": monitor.name, "groups": names}))
     window = schedule.current(now)
-    return json({"data": data, "meta": {
+    return json(Document(data=data, meta={
         "page": {"total_filtered_count": len(data)},
         "schedule": {"status": state_at(window, now), "start": iso_micro(window.start), "end": iso_micro(window.end)},
-    }})
+    }).body())

@@ -16,10 +16,10 @@ from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request
 from recess.core.params import uuid_id
 from recess.core.http import database, json, no_content
-from recess.core.jsonapi import dedupe, parse_include
+from recess.core.jsonapi import Document, Resource, parse_include
 from recess.downtimes import rules, service, store
 from recess.downtimes import schemas_v2 as wire
-from recess.downtimes.model import Downtime
+from recess.downtimes.model import Downtime as DowntimeRow
 from recess.downtimes.rules import DowntimeError
 from recess.monitors.store import by_ids as monitors_by_id
 from recess.notifications.service import Notifier, notifier
@@ -34,35 +34,38 @@ def _check_id(downtime_id: str) -> str:
     return uuid_id(downtime_id, "downtime_id", "Invalid URL param: downtime_id must be an uuid")
 
 
-def _status(row: Downtime, now: datetime) -> str:
+def _status(row: DowntimeRow, now: datetime) -> str:
     return rules.status(row.canceled, rules.schedule_of(row.start, row.end, row.timezone, row.recurrences), now)
 
 
-def _documents(session: Any, rows: list[Downtime], now: datetime, include: set[str] | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Data documents for `rows`; with `include` not None, relationships and the included resources."""
+Downtime = Resource[dict[str, Any]]
+
+
+def _documents(session: Any, rows: list[DowntimeRow], now: datetime, include: set[str] | None) -> tuple[list[Downtime], list[Downtime]]:
+    """Resources for `rows`; with `include` not None, relationships and the included resources."""
     users = accounts.users_by_id(session, {r.created_by for r in rows}) if include is not None else {}
-    data, included = [], []
+    data: list[Downtime] = []
+    included: dict[tuple[str, str | int], Downtime] = {}  # each once, in first-seen order
     for row in rows:
-        doc: dict[str, Any] = {"type": "downtime", "id": row.uuid, "attributes": wire.attributes(row, _status(row, now), now)}
+        doc = Downtime(type="downtime", id=row.uuid, attributes=wire.attributes(row, _status(row, now), now))
         if include is not None:
             creator = users[row.created_by]
-            doc["relationships"] = wire.relationships(row, creator.uuid)
+            doc.relationships = wire.relationships(row, creator.uuid)
             if "created_by" in include:
-                included.append(wire.user_document(creator))
+                included.setdefault(("users", creator.uuid), wire.user_document(creator))
         data.append(doc)
     if include and "monitor" in include:
         wanted = {r.monitor_id for r in rows if r.monitor_id is not None}
         for monitor in monitors_by_id(session, rows[0].org_id if rows else 0, wanted):
-            included.append(wire.monitor_document(monitor.id, monitor.name))
-    return data, dedupe(included)
+            included.setdefault(("monitors", monitor.id), wire.monitor_document(monitor.id, monitor.name))
+    return data, list(included.values())
 
 
-def _single(session: Any, row: Downtime, now: datetime, include: set[str] | None) -> dict[str, Any]:
+def _single(session: Any, row: DowntimeRow, now: datetime, include: set[str] | None) -> dict[str, Any]:
     data, included = _documents(session, [row], now, include)
-    body: dict[str, Any] = {"data": data[0]}
     if include is not None:
-        body["included"] = included
-    return body
+        return Document(data=data[0], included=included).body()
+    return Document(data=data[0]).body()
 
 
 @router.get("", summary="Get all downtimes")
@@ -84,10 +87,10 @@ def list_downtimes(
             page, total = store.page(session, principal.org_id, page_offset, page_limit)
             rows = list(page)
         data, included = _documents(session, rows, now, wanted or None)
-    body: dict[str, Any] = {"data": data, "meta": {"page": {"total_filtered_count": total}}}
+    meta = {"page": {"total_filtered_count": total}}
     if wanted:
-        body["included"] = included
-    return json(body)
+        return json(Document(data=data, meta=meta, included=included).body())
+    return json(Document(data=data, meta=meta).body())
 
 
 @router.post("", summary="Schedule a downtime", status_code=200)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
+from recess.core.jsonapi import Relationship, Request, RequestData, Resource, relation
 from recess.core.timefmt import iso_micro, to_utc
 from recess.downtimes.rules import schedule_of
 
@@ -63,23 +64,22 @@ class UpdateAttributes(_Strict):
     scope: StrictStr | None = None
 
 
-class CreateData(_Strict):
-    type: Literal["downtime"]
-    attributes: CreateAttributes
+class CreateData(RequestData[Literal["downtime"], CreateAttributes]):
+    model_config = ConfigDict(extra="forbid")
 
 
-class UpdateData(_Strict):
+class UpdateData(RequestData[Literal["downtime"], UpdateAttributes]):
+    model_config = ConfigDict(extra="forbid")
+
     id: StrictStr
-    type: Literal["downtime"]
-    attributes: UpdateAttributes
 
 
-class CreateRequest(_Strict):
-    data: CreateData
+class CreateRequest(Request[CreateData]):
+    model_config = ConfigDict(extra="forbid")
 
 
-class UpdateRequest(_Strict):
-    data: UpdateData
+class UpdateRequest(Request[UpdateData]):
+    model_config = ConfigDict(extra="forbid")
 
 
 def provided(model: BaseModel) -> dict[str, Any]:
@@ -132,20 +132,19 @@ def attributes(row: Any, status: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def relationships(row: Any, creator_uuid: str) -> dict[str, Any]:
-    monitor = {"id": str(row.monitor_id), "type": "monitors"} if row.monitor_id is not None else None
+def relationships(row: Any, creator_uuid: str) -> dict[str, Relationship]:
     return {
-        "created_by": {"data": {"type": "users", "id": creator_uuid}},
-        "monitor": {"data": monitor},
+        "created_by": relation(creator_uuid, "users"),
+        "monitor": relation(str(row.monitor_id) if row.monitor_id is not None else None, "monitors"),
     }
 
 
-def user_document(user: Any) -> dict[str, Any]:
+def user_document(user: Any) -> Resource[dict[str, Any]]:
     digest = hashlib.md5(user.email.strip().lower().encode(), usedforsecurity=False).hexdigest()
-    return {
-        "type": "users",
-        "id": user.uuid,
-        "attributes": {
+    return Resource(
+        type="users",
+        id=user.uuid,
+        attributes={
             "name": user.name,
             "handle": user.email,
             "created_at": iso_micro(user.created_at),
@@ -159,8 +158,8 @@ def user_document(user: Any) -> dict[str, Any]:
             "allowed_login_methods": [],
             "status": "Disabled" if user.disabled else "Active",
         },
-    }
+    )
 
 
-def monitor_document(monitor_id: int, name: str) -> dict[str, Any]:
-    return {"type": "monitors", "id": monitor_id, "attributes": {"name": name}}
+def monitor_document(monitor_id: int, name: str) -> Resource[dict[str, Any]]:
+    return Resource(type="monitors", id=monitor_id, attributes={"name": name})

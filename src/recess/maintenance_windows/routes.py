@@ -14,6 +14,7 @@ from recess.accounts.permissions import EVENT_CORRELATION_CONFIG_READ, EVENT_COR
 from recess.accounts.store import Principal
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
+from recess.core.jsonapi import Document, Request, RequestData, RequestDataWithId, Resource
 from recess.core.http import database, json
 from recess.core.params import uuid_id
 from recess.core.timefmt import iso_z
@@ -44,29 +45,26 @@ class UpdateAttributes(_Strict):
     end_at: datetime | None = None
 
 
-class CreateData(_Strict):
-    type: Literal["maintenance_window"]
-    attributes: CreateAttributes
+class CreateData(RequestData[Literal["maintenance_window"], CreateAttributes]):
+    model_config = ConfigDict(extra="forbid")
 
 
-class UpdateData(_Strict):
-    type: Literal["maintenance_window"]
-    id: StrictStr | None = None
-    attributes: UpdateAttributes
+class UpdateData(RequestDataWithId[Literal["maintenance_window"], UpdateAttributes]):
+    model_config = ConfigDict(extra="forbid")
 
 
-class CreateRequest(_Strict):
-    data: CreateData
+class CreateRequest(Request[CreateData]):
+    model_config = ConfigDict(extra="forbid")
 
 
-class UpdateRequest(_Strict):
-    data: UpdateData
+class UpdateRequest(Request[UpdateData]):
+    model_config = ConfigDict(extra="forbid")
 
 
-def document(w: MaintenanceWindow) -> dict[str, Any]:
-    return {"id": w.id, "type": "maintenance_window", "attributes": {
+def document(w: MaintenanceWindow) -> Resource[dict[str, Any]]:
+    return Resource(id=w.id, type="maintenance_window", attributes={
         "name": w.name, "query": w.query, "start_at": iso_z(w.start_at), "end_at": iso_z(w.end_at),
-        "created_by": w.created_by, "updated_by": w.updated_by}}
+        "created_by": w.created_by, "updated_by": w.updated_by})
 
 
 
@@ -80,7 +78,7 @@ def _found(session: Session, org_id: int, maintenance_window_id: str) -> Mainten
 @router.get("", summary="Get all maintenance windows")
 def list_windows(principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
     with db.read() as session:
-        return json({"data": [document(w) for w in service.list_windows(session, principal.org_id)]})
+        return json(Document(data=[document(w) for w in service.list_windows(session, principal.org_id)]).body())
 
 
 @router.post("", summary="Create a maintenance window", status_code=201)
@@ -92,7 +90,7 @@ def create_window(request: CreateRequest, principal: Principal = Depends(can_wri
                                     start_at=a.start_at, end_at=a.end_at)
         except WindowError as exc:
             raise bad_request(str(exc)) from None
-        return json({"data": document(window)}, status=201)
+        return json(Document(data=document(window)).body(), status=201)
 
 
 @router.put("/{maintenance_window_id}", summary="Update a maintenance window")
@@ -110,7 +108,7 @@ def update_window(maintenance_window_id: str, request: UpdateRequest, principal:
             service.update(window, by=principal.user_uuid, name=a.name, query=a.query, start_at=a.start_at, end_at=a.end_at)
         except WindowError as exc:
             raise bad_request(str(exc)) from None
-        return json({"data": document(window)})
+        return json(Document(data=document(window)).body())
 
 
 @router.delete("/{maintenance_window_id}", summary="Delete a maintenance window", status_code=204, response_class=Response)

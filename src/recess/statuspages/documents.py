@@ -40,10 +40,10 @@ def included(session: Session, data: list[Doc], wanted: set[str], public_url: st
         for name in ("created_by_user", "last_modified_by_user"):
             target = related[name].data if name in wanted and name in related else None
             if target is not None:
-                user_ids.append(target.id)
+                user_ids.append(str(target.id))
         shown_on = related["status_page"].data if "status_page" in wanted and "status_page" in related else None
         if shown_on is not None:
-            page_ids.append(shown_on.id)
+            page_ids.append(str(shown_on.id))
     out = [resources.user_resource(u) for u in store.users_by_uuid(session, user_ids).values()]
     for page_id in dict.fromkeys(page_ids):
         row = session.get(StatusPage, page_id)
