@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from threading import Lock
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from recess.accounts import store
 from recess.accounts.permissions import grants
@@ -65,13 +66,18 @@ class KeyCache:
         self._entries: dict[tuple[str, str], tuple[float, Caller]] = {}
         self._lock = Lock()
 
+    def cached(self, api_key: str, app_key: str) -> Caller | None:
+        """The caller of a pair resolved in the last few seconds, else None (not known now)."""
+        with self._lock:
+            hit = self._entries.get((store.digest(api_key), store.digest(app_key) if app_key else ""))
+        return hit[1] if hit and hit[0] > time.monotonic() else None
+
     def caller(self, db: Database, api_key: str, app_key: str) -> Caller | None:
+        hit = self.cached(api_key, app_key)
+        if hit is not None:
+            return hit
         key = (store.digest(api_key), store.digest(app_key) if app_key else "")
         now = time.monotonic()
-        with self._lock:
-            hit = self._entries.get(key)
-        if hit and hit[0] > now:
-            return hit[1]
         caller = _resolve(db, api_key, app_key)
         if caller is not None:
             with self._lock:
@@ -92,24 +98,35 @@ def caller_of(request: Request, db: Database) -> Caller | None:
     return services(request).get(KEY_CACHE).caller(db, api_key, app_key)
 
 
+async def _caller(request: Request, db: Database) -> Caller | None:
+    """`caller_of` for the dependencies: a cached pair without leaving the event loop; a lookup
+    (which reads, and may note when a key was used) in a worker thread, never blocking the loop."""
+    api_key = request.headers.get("dd-api-key", "")
+    app_key = request.headers.get("dd-application-key", "")
+    if not api_key:
+        return None
+    cache = services(request).get(KEY_CACHE)
+    return cache.cached(api_key, app_key) or await run_in_threadpool(cache.caller, db, api_key, app_key)
+
+
 # Declared to OpenAPI only (the names Datadog's clients use); the keys are read by `caller_of`.
 API_KEY = APIKeyHeader(name="DD-API-KEY", scheme_name="apiKeyAuth", auto_error=False)
 APP_KEY = APIKeyHeader(name="DD-APPLICATION-KEY", scheme_name="appKeyAuth", auto_error=False)
 
 
-def api_key_only(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY)) -> Caller:
-    caller = caller_of(request, db)
+async def api_key_only(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY)) -> Caller:
+    caller = await _caller(request, db)
     if caller is None:
         raise forbidden()
     return caller
 
 
-def require(permission: str) -> Callable[..., Principal]:
+def require(permission: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency: both keys valid, and the user holds `permission`; otherwise 403."""
 
-    def dependency(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY),
+    async def dependency(request: Request, db: Database = Depends(database), _api_key: str | None = Security(API_KEY),
                    _app_key: str | None = Security(APP_KEY)) -> Principal:
-        caller = caller_of(request, db)
+        caller = await _caller(request, db)
         if caller is None or caller.user is None:
             raise forbidden()
         if not grants(caller.user.permissions, permission):

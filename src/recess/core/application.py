@@ -76,7 +76,7 @@ def services(request: Request) -> Services:
     return found
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     return services(request).settings
 
 

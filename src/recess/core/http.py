@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from recess.core.db import Database
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     db: Database = request.app.state.services.db
     return db
 

@@ -14,7 +14,7 @@ from recess.downtimes import live
 from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
 
 
-def downtime_index(request: Request) -> DowntimeIndex:
+async def downtime_index(request: Request) -> DowntimeIndex:
     return services(request).get(live.INDEX)
 
 

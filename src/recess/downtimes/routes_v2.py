@@ -110,7 +110,7 @@ def create_downtime(
 
 
 @router.get("/{downtime_id}", summary="Get a downtime")
-def get_downtime(
+async def get_downtime(
     downtime_id: str,
     include: str | None = Query(None, description="Comma-separated: created_by, monitor."),
     principal: Principal = Depends(can_downtime),

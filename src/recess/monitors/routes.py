@@ -51,7 +51,7 @@ def _states_filter(group_states: str | None) -> set[str] | None:
     return None if "all" in wanted else wanted
 
 
-def muter(request: Request) -> Muter:
+async def muter(request: Request) -> Muter:
     return services(request).get(MUTER)
 
 

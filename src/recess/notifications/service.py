@@ -45,6 +45,6 @@ class Notifier:
 NOTIFIER: Key[Notifier] = Key("notifier")
 
 
-def notifier(request: Request) -> Notifier:
+async def notifier(request: Request) -> Notifier:
     """The dependency that gives a route its app's notifier."""
     return services(request).get(NOTIFIER)

@@ -29,7 +29,7 @@ can_write_settings = require(STATUS_PAGES_SETTINGS_WRITE)
 can_write_incidents = require(STATUS_PAGES_INCIDENT_WRITE)
 
 
-def public_url(request: Request) -> str:
+async def public_url(request: Request) -> str:
     """The dependency that gives the base of `page_url`s: the app's settings."""
     return services(request).settings.public_url
 
