@@ -20,12 +20,12 @@ def test_windows_are_aligned_to_the_epoch() -> None:
 def test_headers_count_down_and_reset_rounds_up() -> None:
     limit = Limit(3, 60)
     got = dict(headers("writes", limit, 1, 1000.2, window_end(1000.2, 60)))
-    assert got == {b"x-ratelimit-limit": b"3", b"x-ratelimit-period": b"60", b"x-ratelimit-remaining": b"2",
-                   b"x-ratelimit-reset": b"20", b"x-ratelimit-name": b"writes"}
+    assert got == {b"X-RateLimit-Limit": b"3", b"X-RateLimit-Period": b"60", b"X-RateLimit-Remaining": b"2",
+                   b"X-RateLimit-Reset": b"20", b"X-RateLimit-Name": b"writes"}
     over = dict(headers("writes", limit, 5, 1019.9, 1020))
-    assert over[b"x-ratelimit-remaining"] == b"0"
-    assert over[b"x-ratelimit-reset"] == b"1"  # never 0: waiting it must reach the next window
-    assert dict(headers("writes", limit, 1, 1020.0, 1080))[b"x-ratelimit-reset"] == b"60"
+    assert over[b"X-RateLimit-Remaining"] == b"0"
+    assert over[b"X-RateLimit-Reset"] == b"1"  # never 0: waiting it must reach the next window
+    assert dict(headers("writes", limit, 1, 1020.0, 1080))[b"X-RateLimit-Reset"] == b"60"
 
 
 def test_routes_are_grouped_into_named_limits() -> None:

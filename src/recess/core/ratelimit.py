@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from prometheus_client import Counter
-from sqlalchemy import BigInteger, Column, Integer, String, Table, text
+from sqlalchemy import BigInteger, Column, Integer, String, Table, create_engine, text
 from starlette.concurrency import run_in_threadpool
 
 from recess.core.application import Key, Services
@@ -89,9 +89,10 @@ def window_end(now: float, period: int) -> int:
 def headers(name: str, limit: Limit, hits: int, now: float, end: int) -> list[tuple[bytes, bytes]]:
     """Datadog's X-RateLimit-* headers after the `hits`-th request of the window ending at `end`.
     Reset is whole seconds rounded up (at least 1): a client that waits it is in the next window."""
-    values = {"limit": limit.count, "period": limit.period, "remaining": max(0, limit.count - hits),
-              "reset": max(1, math.ceil(end - now)), "name": name}
-    return [(f"x-ratelimit-{k}".encode(), str(v).encode()) for k, v in values.items()]
+    values = {"Limit": limit.count, "Period": limit.period, "Remaining": max(0, limit.count - hits),
+              "Reset": max(1, math.ceil(end - now)), "Name": name}
+    # Datadog's casing: some clients look the names up in a plain dict (datadog_api_client's ApiException).
+    return [(f"X-RateLimit-{k}".encode(), str(v).encode()) for k, v in values.items()]
 
 
 counters = Table(
@@ -125,10 +126,15 @@ class MemoryCounts:
 
 
 class SharedCounts:
-    """Counts every process on the PostgreSQL database shares: one statement per request."""
+    """Counts every process on the PostgreSQL database shares: one statement per request.
+
+    On two connections of its own, in autocommit and without the app pool's ping before each
+    use: ~0.2 ms a count rather than ~0.5 ms (a lost connection fails one count, which lets its
+    request through, and is replaced)."""
 
     def __init__(self, db: Database) -> None:
-        self._engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._engine = create_engine(db.url, pool_size=2, max_overflow=0, pool_timeout=2, isolation_level="AUTOCOMMIT",
+                                     connect_args={"connect_timeout": 5})
         self._next_prune = 0.0
 
     def hit(self, subject: str, name: str, end: int, now: float) -> int:
