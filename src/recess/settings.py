@@ -3,6 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,16 @@ class Settings(BaseSettings):
     access_log: bool = False
     # "text" (timestamp, level, logger, message) or "json" (one object a line).
     log_format: Literal["text", "json"] = "text"
+    # Request rate limits over core.ratelimit.DEFAULTS: "writes=600/60,check_run=off", or "off".
+    rate_limits: str = ""
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _valid_rate_limits(cls, value: str) -> str:
+        from recess.core.ratelimit import parse_limits  # it imports the app, which imports settings
+
+        parse_limits(value)
+        return value
 
 
 @lru_cache

@@ -134,6 +134,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     errors.install(app, shapes)
     openapi.install(app, shapes)
     app.add_middleware(JsonBodies)
+    from recess.core.ratelimit import RateLimits  # it imports this module (Key, Services)
+    app.add_middleware(RateLimits, services=shared, shapes=shapes)  # inside ObserveRequests: 429s are measured
     app.add_middleware(ObserveRequests, metrics=metrics, access=settings.access_log)  # outermost: sees every answer
     for feature in features:
         for router in feature.routers:
