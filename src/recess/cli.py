@@ -14,6 +14,10 @@ from recess import __version__
 from recess.accounts.cli import keys_app
 from recess.settings import Settings, get_settings
 
+# h11 sends header names as written (X-RateLimit-Reset, as Datadog does; the official client reads
+# exception headers from a plain dict); httptools lowercases them.
+HTTP = "h11"
+
 app = typer.Typer(
     help="recess: Datadog's downtime and status page APIs, self-hosted.", no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals hold settings: keys and database passwords
@@ -84,7 +88,7 @@ def serve(
         get_settings.cache_clear()
     logging.getLogger("recess").info(
         "recess %s starting: database %s, listening on http://%s:%d", __version__, where, host, port)
-    uvicorn.run("recess.app:create_app", factory=True, host=host, port=port, log_level=log_level.lower(),
+    uvicorn.run("recess.app:create_app", factory=True, host=host, port=port, log_level=log_level.lower(), http=HTTP,
                 access_log=False, log_config=None)
 
 

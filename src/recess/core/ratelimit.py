@@ -154,6 +154,8 @@ class _Caller(Protocol):
 class _Keys(Protocol):
     def caller(self, db: Database, api_key: str, app_key: str) -> _Caller | None: ...
 
+    def cached(self, api_key: str, app_key: str) -> _Caller | None: ...
+
 
 # The accounts feature provides its key cache under this name (accounts.auth.KEY_CACHE; core may
 # not import a feature). Asking it for the request's key pair is what its auth check does next,
@@ -185,7 +187,12 @@ class RateLimits:
             self._counts = SharedCounts(self.services.db) if self.services.db.is_postgres else MemoryCounts()
         now = time.time()
         end = window_end(now, limit.period)
-        hits = await run_in_threadpool(self._hit, self._counts, scope, name, end, now)
+        # In memory, with the caller's key pair already resolved: counted on the loop, no thread hop.
+        subject = self._subject(scope, name, cached_only=True) if isinstance(self._counts, MemoryCounts) else None
+        if subject is not None and isinstance(self._counts, MemoryCounts):
+            hits: int | None = self._counts.hit(subject, name, end, now)
+        else:
+            hits = await run_in_threadpool(self._hit, self._counts, scope, name, end, now)
         if hits is None:
             await self.app(scope, receive, send)
             return
@@ -206,13 +213,14 @@ class RateLimits:
 
     def _hit(self, counts: MemoryCounts | SharedCounts, scope: dict[str, Any], name: str, end: int, now: float) -> int | None:
         try:
-            return counts.hit(self._subject(scope, name), name, end, now)
+            return counts.hit(self._subject(scope, name) or "ip:-", name, end, now)
         except Exception:  # a busy or unreachable database: the route itself will say so
             log.debug("could not count a request against rate limit %s", name, exc_info=True)
             return None
 
-    def _subject(self, scope: dict[str, Any], name: str) -> str:
-        """`org:<id>` for a valid key pair, else `ip:<client address>`."""
+    def _subject(self, scope: dict[str, Any], name: str, cached_only: bool = False) -> str | None:
+        """`org:<id>` for a valid key pair, else `ip:<client address>`; with `cached_only`, None
+        when telling would take a key lookup."""
         if name != "public_status":
             request_headers = dict(scope["headers"])
             api_key = request_headers.get(b"dd-api-key", b"").decode("latin-1")
@@ -222,7 +230,12 @@ class RateLimits:
                 except RuntimeError:  # an app without accounts
                     keys = None
                 app_key = request_headers.get(b"dd-application-key", b"").decode("latin-1")
-                caller = keys.caller(self.services.db, api_key, app_key) if keys else None
+                if cached_only:
+                    caller = keys.cached(api_key, app_key) if keys else None
+                    if caller is None and keys is not None:
+                        return None
+                else:
+                    caller = keys.caller(self.services.db, api_key, app_key) if keys else None
                 if caller is not None:
                     return f"org:{caller.org_id}"
         client = scope.get("client")
