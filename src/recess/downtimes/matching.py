@@ -185,19 +185,19 @@ class DowntimeIndex:
         with self._lock:
             return [e for e in self._entries.values() if org_id is None or e.org_id == org_id]
 
-    def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:
+    def _filed_under(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str],
+                     groups: Iterable[Group]) -> list[tuple[Entry, Key]]:
+        """The downtimes filed under a key the monitor or one of `groups` presents, with that key."""
         keys: set[Key] = {_ALL, ("m", monitor_id)}
         keys.update(("mt", t) for t in monitor_tags)
         for group in groups:
             for key, values in group.tags.items():
                 keys.update(("t", key, value) for value in values)
         with self._lock:
-            ids: set[int] = set()
-            for wanted in keys:
-                bucket = self._buckets.get((org_id, wanted))
-                if bucket:
-                    ids |= bucket
-            return [self._entries[i] for i in ids]
+            return [(self._entries[i], wanted) for wanted in keys for i in self._buckets.get((org_id, wanted), ())]
+
+    def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:
+        return [entry for entry, _ in self._filed_under(org_id, monitor_id, monitor_tags, groups)]
 
     def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
         """The downtimes active at `now` that mute this group of this monitor."""
@@ -212,14 +212,22 @@ class DowntimeIndex:
         """Active downtimes that apply to the monitor, each with the groups it covers
         (`["*"]` for a `*` scope). A monitor without groups is matched as one empty group."""
         groups = groups or [Group("*", {})]
+        # A downtime filed under a term is tested only against the groups that present it: any
+        # group it covers does (the term is required by its scope).
+        presenting: dict[tuple[str, str], list[Group]] = {}
+        for group in groups:
+            for key, values in group.tags.items():
+                for value in values:
+                    presenting.setdefault((key, value), []).append(group)
         out = []
-        for entry in self._candidates(org_id, monitor_id, monitor_tags, groups):
+        for entry, filed in self._filed_under(org_id, monitor_id, monitor_tags, groups):
             if not entry.applies_to_monitor(monitor_id, monitor_tags) or not entry.active_at(now):
                 continue
             if entry.match_all:
                 out.append((entry, ["*"]))
                 continue
-            covered = [g.name for g in groups if entry.covers(g.tags)]
+            pool = presenting.get((filed[1], filed[2]), []) if filed[0] == "t" else groups
+            covered = [g.name for g in pool if entry.covers(g.tags)]
             if covered:
                 out.append((entry, covered))
         out.sort(key=lambda pair: (pair[0].window(now).start, pair[0].id))
