@@ -3,6 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,10 +20,21 @@ class Settings(BaseSettings):
     test_clock: bool = False
     # Seconds a webhook receiver has to answer before the attempt counts as failed (and is retried).
     delivery_timeout: float = 10.0
+    # Internal targets webhooks may be sent to anyway (all others, such as 127.0.0.1, 10.0.0.0/8
+    # or 169.254.169.254, are refused): comma-separated CIDRs and host[:port] entries.
+    webhook_allow: str = ""
     # One log line per request (recess serve --access-log sets it too).
     access_log: bool = False
     # "text" (timestamp, level, logger, message) or "json" (one object a line).
     log_format: Literal["text", "json"] = "text"
+
+    @field_validator("webhook_allow")
+    @classmethod
+    def _webhook_allow_reads(cls, value: str) -> str:
+        from recess.notifications.targets import parse_allow  # read only here: settings import no feature
+
+        parse_allow(value)  # a ValueError names the entry it cannot read
+        return value
 
 
 @lru_cache
