@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,11 +137,13 @@ def pg_database_for(name: str, request: pytest.FixtureRequest) -> str:
     return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{db_name}"
 
 
-def launch(backend: str, tmp: Path, request: pytest.FixtureRequest) -> Server:
+def launch(backend: str, tmp: Path, request: pytest.FixtureRequest, extra_env: Mapping[str, str] | None = None) -> Server:
+    """A server on `backend`; `extra_env` adds to (or replaces) the variables it starts with."""
     database_url = _database_url(backend, tmp, request)
     api_key, app_key = secrets.token_hex(16), secrets.token_hex(20)
+    # Webhook receivers in tests listen on 127.0.0.1, an internal target recess refuses unless allowed.
     env = {**os.environ, "RECESS_DATABASE_URL": database_url, "RECESS_API_KEY": api_key, "RECESS_APP_KEY": app_key,
-           "RECESS_TEST_CLOCK": "1", "RECESS_DELIVERY_TIMEOUT": "2"}
+           "RECESS_TEST_CLOCK": "1", "RECESS_DELIVERY_TIMEOUT": "2", "RECESS_WEBHOOK_ALLOW": "127.0.0.1/32", **(extra_env or {})}
     srv = Server(
         url=f"http://127.0.0.1:{free_port()}", database_url=database_url, api_key=api_key, app_key=app_key,
         backend=backend, env=env, log_path=tmp / "server.log",

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     test_clock: bool = False
     # Seconds a webhook receiver has to answer before the attempt counts as failed (and is retried).
     delivery_timeout: float = 10.0
+    # Internal targets webhooks may be sent to anyway (all others, such as 127.0.0.1, 10.0.0.0/8
+    # or 169.254.169.254, are refused): comma-separated CIDRs and host[:port] entries.
+    webhook_allow: str = ""
     # One log line per request (recess serve --access-log sets it too).
     access_log: bool = False
     # "text" (timestamp, level, logger, message) or "json" (one object a line).
@@ -33,6 +36,14 @@ class Settings(BaseSettings):
         from recess.core.ratelimit import parse_limits  # it imports the app, which imports settings
 
         parse_limits(value)
+        return value
+
+    @field_validator("webhook_allow")
+    @classmethod
+    def _webhook_allow_reads(cls, value: str) -> str:
+        from recess.notifications.targets import parse_allow  # read only here: settings import no feature
+
+        parse_allow(value)  # a ValueError names the entry it cannot read
         return value
 
 

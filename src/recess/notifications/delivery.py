@@ -5,15 +5,27 @@ never take the same row), and the lease expires, so one held by a process that d
 again by another: receivers get an `Idempotency-Key` header that stays the same across attempts.
 2xx is delivered; 4xx is failed with the answer kept; 5xx, timeouts and connection errors are
 retried with exponential backoff up to MAX_ATTEMPTS.
+
+Only targets `recess.notifications.targets` lets through are connected to: the HTTP client's
+network backend resolves each host once, refuses it if ANY address it resolves to is internal
+(and not allowed by RECESS_WEBHOOK_ALLOW), and connects to those vetted addresses itself, so a
+name cannot answer a public address to the check and an internal one to the connection (DNS
+rebinding). The Host header, TLS SNI and certificate check still use the URL's host. A refused
+delivery fails at once, with the reason kept, and is logged at WARNING.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import time
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpcore
 import httpx
 from sqlalchemy import func, or_, select
 
@@ -21,12 +33,17 @@ from recess.core import clock
 from recess.core.db import Database
 from recess.core.metrics import Metrics
 from recess.core.worker import Worker
+from recess.notifications import targets, templates
 from recess.notifications.model import Delivery, Notification
 
 log = logging.getLogger("recess.delivery")
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = 300.0
 BATCH = 20
+# socket.getaddrinfo's signature, for resolvers given in tests.
+Resolve = Callable[..., list[tuple[typing.Any, typing.Any, typing.Any, str, tuple[typing.Any, ...]]]]
+
+
 def backoff(attempts: int) -> timedelta:
     """1 s, 2 s, 4 s … up to five minutes."""
     return timedelta(seconds=min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1)))
@@ -37,6 +54,11 @@ class Outcome:
     state: str  # delivered | failed | retry
     status: int | None
     error: str | None
+    refused: bool = False  # not attempted: the target is internal
+
+
+def refused(reason: str) -> Outcome:
+    return Outcome("failed", None, f"refused: {reason}", refused=True)
 
 
 def classify(status: int | None, error: str | None) -> Outcome:
@@ -50,7 +72,9 @@ def classify(status: int | None, error: str | None) -> Outcome:
 def _log_failure(row: Delivery, monitor_id: int | None, outcome: Outcome, result: str) -> None:
     """WARNING for an attempt that will be retried, ERROR for a delivery given up on."""
     answer = f"status {outcome.status}" if outcome.status is not None else (outcome.error or "no answer")
-    if result == "retried":
+    if outcome.refused:
+        log.warning("delivery %s to webhook %s for monitor %s was not sent: %s", row.id, row.webhook, monitor_id, answer)
+    elif result == "retried":
         log.warning(
             "delivery %s to webhook %s for monitor %s failed (attempt %d of %d: %s); next attempt at %s",
             row.id, row.webhook, monitor_id, row.attempts, MAX_ATTEMPTS, answer,
@@ -60,11 +84,80 @@ def _log_failure(row: Delivery, monitor_id: int | None, outcome: Outcome, result
                   row.id, row.webhook, monitor_id, row.attempts, answer)
 
 
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's network backend, connecting only to vetted addresses: each host is resolved
+    once, here, and the socket goes to one of the addresses that were checked."""
+
+    def __init__(self, allow: targets.Allow, resolve: Resolve | None = None) -> None:
+        self.allow = allow
+        self.resolve = resolve
+
+    def addresses(self, host: str, port: int) -> list[str]:
+        """The addresses to connect to for host:port, all vetted. Raises targets.Refused, or
+        httpcore.ConnectError when the name does not resolve (retried, as before)."""
+        try:
+            name, literal = targets.read_host(host)
+        except targets.Malformed as exc:
+            raise targets.Refused(str(exc)) from None
+        why = targets.host_refusal(name, port, literal, self.allow, host)
+        if why is not None:
+            raise targets.Refused(why)
+        if literal is not None:
+            return [str(literal)]
+        resolve = self.resolve or socket.getaddrinfo
+        try:
+            found = resolve(name, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"cannot resolve {name}: {exc}") from None
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+        why = targets.resolved_refusal(name, port, [ipaddress.ip_address(a.split("%")[0]) for a in addresses], self.allow)
+        if why is not None:
+            raise targets.Refused(why)
+        return addresses
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        failure: Exception | None = None
+        for address in self.addresses(host, port):
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            try:  # an address literal: no name is looked up again
+                return super().connect_tcp(address, port, left, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure or httpcore.ConnectTimeout(f"timed out connecting to {host}:{port}")
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
+        raise targets.Refused("webhooks are not sent over Unix sockets")
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport with the guarded backend underneath. No proxy: HTTP(S)_PROXY would
+    connect on a webhook's behalf, unchecked. SSL_CERT_FILE and SSL_CERT_DIR still apply."""
+
+    def __init__(self, allow: targets.Allow, resolve: Resolve | None = None, ssl_context: typing.Any = None) -> None:
+        super().__init__()
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        # httpx takes no network backend of its own, so its pool is replaced by one built the same
+        # way with the guarded backend (tests/test_webhook_delivery_guard.py checks it is used).
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context or httpx.create_ssl_context(),
+            max_connections=limits.max_connections, max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry, network_backend=GuardedBackend(allow, resolve),
+        )
+
+
 class Deliverer:
-    def __init__(self, db: Database, timeout: float = 10.0, metrics: Metrics | None = None) -> None:
+    def __init__(self, db: Database, timeout: float = 10.0, metrics: Metrics | None = None,
+                 allow: targets.Allow = targets.NOTHING_ALLOWED, resolve: Resolve | None = None) -> None:
         self.db = db
         self.timeout = timeout
         self.metrics = metrics or Metrics()
+        self.allow = allow  # RECESS_WEBHOOK_ALLOW
+        self.resolve = resolve  # socket.getaddrinfo unless a test gives its own
         self.heartbeat: float | None = None  # time.monotonic() when the loop last made progress
         # A send never outlasts the timeout, so a lease this long is only ever held by a
         # process that died mid-send; then another sends it again.
@@ -76,8 +169,14 @@ class Deliverer:
     def alive(self) -> bool:
         return self.worker.alive
 
+    def client(self) -> httpx.Client:
+        """The client deliveries are sent with: it connects only to vetted addresses and never
+        follows redirects (a redirect would be a new, unchecked target)."""
+        return httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False,
+                            transport=GuardedTransport(self.allow, self.resolve))
+
     def start(self) -> None:
-        self._client = httpx.Client(timeout=self.timeout, follow_redirects=False)
+        self._client = self.client()
         self.worker.start()
 
     def wake(self) -> None:
@@ -106,10 +205,22 @@ class Deliverer:
             return rows
 
     def send(self, client: httpx.Client, row: Delivery) -> Outcome:
-        headers = {**row.headers, "Idempotency-Key": row.idempotency_key, "User-Agent": "recess-webhooks"}
+        # Checked before anything is sent, for rows written before the checks (or the allow list)
+        # were what they are; a name's addresses are checked by the client's backend on connect.
+        try:
+            targets.vet_url(row.url, self.allow)
+            headers = httpx.Headers(templates.sendable_headers(row.headers))
+        except targets.Refused as exc:
+            return refused(str(exc))
+        except (targets.Malformed, ValueError) as exc:
+            return Outcome("failed", None, f"cannot be sent: {exc}")
+        headers["Idempotency-Key"] = row.idempotency_key  # replacing any custom one, whatever its case
+        headers["User-Agent"] = "recess-webhooks"
         try:
             response = client.post(row.url, content=row.body.encode(), headers=headers)
-        except Exception as exc:  # a bad URL or header fails here too: it counts as an attempt
+        except targets.Refused as exc:
+            return refused(str(exc))
+        except Exception as exc:  # timeouts and connection errors: it counts as an attempt
             return classify(None, f"{type(exc).__name__}: {exc}")
         return classify(response.status_code, None if response.is_success else response.text[:2000])
 

@@ -6,16 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, StrictStr
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import MONITORS_READ, MONITORS_WRITE
 from recess.accounts.store import Principal
+from recess.core.application import services
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json as json_response
-from recess.notifications import webhooks
+from recess.notifications import targets, webhooks
 from recess.notifications.model import Webhook
 
 router = APIRouter(prefix="/api/v1/integration/webhooks/configuration/webhooks", tags=["Webhooks Integration"])
@@ -41,6 +42,12 @@ class WebhookUpdate(BaseModel):
     encode_as: Literal["json", "form"] | None = None
 
 
+async def allowed_targets(request: Request) -> targets.Allow:
+    """The internal targets this app's operator allows webhooks to reach (RECESS_WEBHOOK_ALLOW).
+    Async: a few microseconds of parsing need no worker thread."""
+    return targets.parse_allow(services(request).settings.webhook_allow)
+
+
 def _document(hook: Webhook) -> dict[str, Any]:
     return webhooks.values_of(hook)
 
@@ -57,9 +64,10 @@ def _answers() -> Iterator[None]:
 
 
 @router.post("", summary="Create a webhooks integration")
-def create_webhook(body: WebhookBody, principal: Principal = Depends(require(MONITORS_WRITE)), db: Database = Depends(database)) -> Response:
+def create_webhook(body: WebhookBody, principal: Principal = Depends(require(MONITORS_WRITE)), db: Database = Depends(database),
+                   allow: targets.Allow = Depends(allowed_targets)) -> Response:
     with _answers(), db.session() as session:
-        return json_response(_document(webhooks.create(session, principal.org_id, body.model_dump())))
+        return json_response(_document(webhooks.create(session, principal.org_id, body.model_dump(), allow)))
 
 
 @router.get("/{webhook_name}", summary="Get a webhook integration")
@@ -70,11 +78,12 @@ def get_webhook(webhook_name: str, principal: Principal = Depends(require(MONITO
 
 @router.put("/{webhook_name}", summary="Update a webhook")
 def update_webhook(
-    webhook_name: str, body: WebhookUpdate, principal: Principal = Depends(require(MONITORS_WRITE)), db: Database = Depends(database)
+    webhook_name: str, body: WebhookUpdate, principal: Principal = Depends(require(MONITORS_WRITE)), db: Database = Depends(database),
+    allow: targets.Allow = Depends(allowed_targets),
 ) -> Response:
     changes = {k: getattr(body, k) for k in body.model_fields_set}
     with _answers(), db.session() as session:
-        return json_response(_document(webhooks.update(session, principal.org_id, webhook_name, changes)))
+        return json_response(_document(webhooks.update(session, principal.org_id, webhook_name, changes, allow)))
 
 
 @router.delete("/{webhook_name}", summary="Delete a webhook", status_code=200)

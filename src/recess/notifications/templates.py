@@ -111,8 +111,47 @@ def render_payload(template: str | None, variables: Mapping[str, str], encode_as
     return body, "application/json"
 
 
+# Headers recess itself sets from the URL and body, and hop-by-hop ones: a custom header may not
+# set them (Host could point a request at another virtual host than the URL's; the others could
+# split or smuggle requests).
+RESERVED_HEADERS = frozenset({
+    "host", "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "te", "trailer",
+    "upgrade",
+})
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an RFC 9110 token
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # visible ASCII, spaces and tabs: no CR, LF, NUL or other controls
+
+
+def header_problem(name: str, value: str) -> str | None:
+    """Why a custom header cannot be sent, or None."""
+    if not _HEADER_NAME.fullmatch(name):
+        return f"header name {name!r} must be ASCII letters, digits or !#$%&'*+-.^_`|~ (no spaces, colons or control characters)"
+    if name.lower() in RESERVED_HEADERS:
+        return f"header {name} cannot be set: recess sets it from the url and payload"
+    if not _HEADER_VALUE.fullmatch(value):
+        return f"the value of header {name} must be printable ASCII (no line breaks, control or non-ASCII characters)"
+    return None
+
+
+def check_headers(headers: Mapping[str, str]) -> None:
+    """Raise ValueError for the first custom header that cannot be sent."""
+    for name, value in headers.items():
+        problem = header_problem(name, value)
+        if problem is not None:
+            raise ValueError(problem)
+
+
+def sendable_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers of a delivery as they may be sent: reserved ones dropped (rows written before
+    they were refused). Raises ValueError for a header that cannot be sent at all."""
+    kept = {name: value for name, value in headers.items() if name.lower() not in RESERVED_HEADERS}
+    check_headers(kept)
+    return kept
+
+
 def parse_headers(custom_headers: str | None) -> dict[str, str]:
-    """Datadog stores custom headers as a JSON object in a string."""
+    """Datadog stores custom headers as a JSON object in a string. Lenient: `check_headers`
+    is what refuses headers that cannot be sent, when a webhook is written."""
     if not custom_headers:
         return {}
     parsed = json.loads(custom_headers)

@@ -2,7 +2,8 @@
 
 A webhook is named in a monitor message as @webhook-NAME. Its URL, payload template and custom
 headers are checked when it is written, so that a delivery never fails for a reason the
-writer could have been told about.
+writer could have been told about: among them a URL that points at an internal target
+(`recess.notifications.targets`; the operator's RECESS_WEBHOOK_ALLOW is the `allow` given).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recess.notifications import templates
+from recess.notifications import targets, templates
 from recess.notifications.model import Webhook
 
 _NAME = re.compile(r"^[A-Za-z0-9_\-]{1,200}$")
@@ -29,14 +30,20 @@ class WebhookNotFound(LookupError):
     pass
 
 
-def check(values: dict[str, Any]) -> None:
-    """Raise WebhookError unless `values` (a whole or partial webhook) can be stored."""
+def check(values: dict[str, Any], allow: targets.Allow = targets.NOTHING_ALLOWED) -> None:
+    """Raise WebhookError unless `values` (a whole or partial webhook) can be stored. `allow`:
+    the internal targets the operator allows (none unless given)."""
     if "name" in values and not _NAME.match(values["name"] or ""):
         raise WebhookError("Invalid webhook name: use letters, digits, '_' and '-' only")
-    if "url" in values and not re.match(r"^https?://\S+$", values["url"] or ""):
-        raise WebhookError("Invalid webhook url: it must be an http or https URL")
+    if "url" in values:
+        if not re.fullmatch(r"https?://\S+", values["url"] or ""):
+            raise WebhookError("Invalid webhook url: it must be an http or https URL")
+        try:
+            targets.vet_url(values["url"], allow)
+        except (targets.Malformed, targets.Refused) as exc:
+            raise WebhookError(f"Invalid webhook url: {exc}") from None
     try:
-        templates.parse_headers(values.get("custom_headers"))
+        templates.check_headers(templates.parse_headers(values.get("custom_headers")))
     except ValueError as exc:
         raise WebhookError(f"Invalid custom_headers: {exc}") from None
     payload = values.get("payload")
@@ -62,8 +69,8 @@ def get(session: Session, org_id: int, name: str) -> Webhook:
     return hook
 
 
-def create(session: Session, org_id: int, values: dict[str, Any]) -> Webhook:
-    check(values)
+def create(session: Session, org_id: int, values: dict[str, Any], allow: targets.Allow = targets.NOTHING_ALLOWED) -> Webhook:
+    check(values, allow)
     if _taken(session, org_id, values["name"]):
         raise WebhookError(f"Webhook {values['name']} already exists")
     hook = Webhook(org_id=org_id, **values)
@@ -71,10 +78,11 @@ def create(session: Session, org_id: int, values: dict[str, Any]) -> Webhook:
     return hook
 
 
-def update(session: Session, org_id: int, name: str, changes: dict[str, Any]) -> Webhook:
+def update(session: Session, org_id: int, name: str, changes: dict[str, Any],
+           allow: targets.Allow = targets.NOTHING_ALLOWED) -> Webhook:
     hook = get(session, org_id, name)
     merged = {**values_of(hook), **changes}
-    check(merged)
+    check(merged, allow)
     if merged["name"] != hook.name and _taken(session, org_id, merged["name"]):
         raise WebhookError(f"Webhook {merged['name']} already exists")
     for key, value in changes.items():
