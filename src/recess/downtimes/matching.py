@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache, partial
 from threading import RLock
 from typing import Any
 
-from recess.core.schedule import Schedule, Window, state_at
+from recess.core.schedule import Recurring, Schedule, Window, state_at
 from recess.core.search import Clause, MatchAll, TagIndex, clauses_match, clauses_of, compile_matcher, index_tags, parse, required_terms
 from recess.downtimes.rules import schedule_of
 
@@ -155,6 +155,7 @@ class DowntimeIndex:
         self._entries: dict[int, Entry] = {}
         self._filed: dict[int, tuple[int, Key]] = {}
         self._buckets: dict[tuple[int, Key], set[int]] = {}
+        self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
         self._lock = RLock()
         self.refreshing = RLock()
         self.seq: int | None = None  # the downtime change sequence applied so far (see live)
@@ -170,6 +171,8 @@ class DowntimeIndex:
             if entry.canceled:
                 return
             self._entries[entry.id] = entry
+            if isinstance(entry.schedule, Recurring):
+                self._recurring.add(entry.id)
             where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b, ())))
             self._filed[entry.id] = where
             self._buckets.setdefault(where, set()).add(entry.id)
@@ -177,11 +180,18 @@ class DowntimeIndex:
     def remove(self, downtime_id: int) -> None:
         with self._lock:
             self._entries.pop(downtime_id, None)
+            self._recurring.discard(downtime_id)
             where = self._filed.pop(downtime_id, None)
             if where is not None:
                 bucket = self._buckets.get(where)
                 if bucket is not None:
                     bucket.discard(downtime_id)
+
+    def recurring_active(self, org_id: int, now: datetime) -> list[int]:
+        """Ids of the org's recurring downtimes inside an occurrence at `now`."""
+        with self._lock:
+            entries = [self._entries[i] for i in self._recurring]
+        return [e.id for e in entries if e.org_id == org_id and e.active_at(now)]
 
     def get(self, downtime_id: int) -> Entry | None:
         return self._entries.get(downtime_id)

@@ -17,8 +17,10 @@ from recess.core.errors import ApiError, bad_request
 from recess.core.params import uuid_id
 from recess.core.http import database, json, no_content
 from recess.core.jsonapi import Document, Resource, parse_include
-from recess.downtimes import rules, service, store
+from recess.downtimes import live, rules, service, store
 from recess.downtimes import schemas_v2 as wire
+from recess.downtimes.matches import downtime_index
+from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.model import Downtime as DowntimeRow
 from recess.downtimes.rules import DowntimeError
 from recess.monitors.store import by_ids as monitors_by_id
@@ -76,16 +78,18 @@ def list_downtimes(
     page_limit: int = Query(DEFAULT_PAGE, alias="page[limit]", ge=1, le=1000),
     principal: Principal = Depends(can_downtime),
     db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_index),
 ) -> Response:
     wanted = parse_include(include, INCLUDES)
     now = clock.now()
     with db.read() as session:
         if current_only:
-            active = [i for i, schedule in store.possibly_active(session, principal.org_id, now) if rules.status(None, schedule, now) == "active"]
-            total, rows = len(active), store.by_ids(session, active[page_offset : page_offset + page_limit])
+            live.refresh(session, index, now)
+            page, total = store.active_page(session, principal.org_id, now, page_offset, page_limit,
+                                            index.recurring_active(principal.org_id, now))
         else:
             page, total = store.page(session, principal.org_id, page_offset, page_limit)
-            rows = list(page)
+        rows = list(page)
         data, included = _documents(session, rows, now, wanted or None)
     meta = {"page": {"total_filtered_count": total}}
     if wanted:
