@@ -6,6 +6,8 @@ before those that read it); routers are mounted and scheduler jobs run in this o
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 
 from recess.accounts.feature import feature as accounts
@@ -26,6 +28,11 @@ FEATURES: list[Feature] = [
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    worker_log_level = os.environ.get("RECESS_WORKER_LOG_LEVEL")
+    if worker_log_level:  # a process of `recess serve --workers N`: log as the command would
+        from recess.core import logs
+
+        logs.configure(worker_log_level, settings.log_format, secrets=[settings.api_key or "", settings.app_key or ""])
     features = list(FEATURES)
     if settings.test_clock:
         from recess.testing import feature as testing
