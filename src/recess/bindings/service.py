@@ -36,9 +36,13 @@ def check(given: Given) -> tuple[int | None, list[str] | None, str, dict[str, An
     """(monitor_id, monitor_tags, scope, auto settings) from `given`, or a BindingError naming the field."""
     try:
         monitor_id, monitor_tags = downtime_rules.check_monitor_identifier(given.monitor_identifier)
-        scope = downtime_rules.check_scope(given.scope)
     except DowntimeError as exc:
         raise BindingError(str(exc)) from None
+    try:
+        scope = downtime_rules.check_scope(given.scope)
+    except DowntimeError as exc:
+        message = str(exc)
+        raise BindingError(message if message.startswith("Invalid scope") else f"Invalid scope: {message}") from None
     return monitor_id, monitor_tags, scope, rules.auto_settings(given.auto_degradation)
 
 
