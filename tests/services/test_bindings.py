@@ -399,3 +399,20 @@ def test_automation_state_survives_a_restart(site: Site) -> None:
     run(site.world, "db-1", 0, T0 + 2 * MIN)
     restarted.advance(T0 + 2 * MIN)
     assert [d["status"] for d in site.degradations()] == ["resolved"]
+
+
+def test_deleting_the_page_takes_bindings_and_automation_and_leaves_downtimes(site: Site) -> None:
+    site.world.monitor(name="db up", tags=["service:db"])
+    site.bind("Database", auto={**AUTO, "delay_minutes": 0})
+    site.maintenance(["Primary"], T0 + HOUR, T0 + 2 * HOUR)
+    run(site.world, "db-1", 2, T0)
+    site.advance(T0)
+    assert len(site.degradations()) == 1
+    with site.world.session() as session:
+        pages.delete(session, pages.find(session, site.world.org_id, site.page_id))
+    with site.world.db.read() as session:
+        assert binding_store.binding(session, site.ids["Database"]) is None
+        assert binding_store.automation(session, site.ids["Database"]) is None
+        assert binding_store.bound_groups(session, site.ids["Database"]) == []
+    assert [d.canceled for d in site.downtimes()] == [None]
+    site.advance(T0 + MIN)  # nothing left to automate
