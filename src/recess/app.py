@@ -11,6 +11,7 @@ import os
 from fastapi import FastAPI
 
 from recess.accounts.feature import feature as accounts
+from recess.bindings.feature import feature as bindings
 from recess.cases.feature import feature as cases
 from recess.core.application import Feature, build
 from recess.downtimes.feature import feature as downtimes
@@ -22,7 +23,7 @@ from recess.settings import Settings, get_settings
 from recess.statuspages.feature import feature as statuspages
 
 FEATURES: list[Feature] = [
-    accounts, downtimes, monitors, notifications, statuspages, maintenance_windows, cases, operations,
+    accounts, downtimes, monitors, notifications, statuspages, bindings, maintenance_windows, cases, operations,
 ]
 
 

@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the app see the whole schema."""
 
 from recess.accounts.model import ApiKey, AppKey, Org, User
+from recess.bindings.model import AutomaticDegradation, BoundGroup, MaintenanceDowntime, MonitorBinding
 from recess.core.changes import ChangeCounter
 from recess.downtimes.model import Downtime, Occurrence, V1Id
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
@@ -13,4 +14,5 @@ __all__ = [
     "ApiKey", "AppKey", "CheckRun", "Downtime", "GroupTransition", "Monitor", "MonitorGroup", "Occurrence", "Org", "User",
     "V1Id", "Delivery", "Notification", "Webhook", "Component", "Degradation", "Maintenance", "StatusPage",
     "Template", "Update", "Case", "MaintenanceWindow", "ChangeCounter",
+    "MonitorBinding", "MaintenanceDowntime", "AutomaticDegradation", "BoundGroup",
 ]

@@ -18,6 +18,7 @@ from recess.statuspages.http import (
     PREFIX, answer, can_read, can_write_incidents, includes, page_or_404, path_id, public_url, reading, status_filter,
     writing,
 )
+from recess.statuspages.listeners import MaintenanceListener, maintenance_listener
 from recess.statuspages.schemas import (
     BackfillMaintenanceInRequest, MaintenanceInRequest, MaintenancePatchRequest, MaintenanceUpdateRequest,
 )
@@ -30,14 +31,15 @@ UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "maintenance")
 @router.post("/{page_id}/maintenances", summary="Create maintenance", status_code=201)
 def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
+                       db: Database = Depends(database), base: str = Depends(public_url),
+                       listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     given = request.data.attributes
     now = clock.now()
     with writing(db) as session:
         planned = maintenances.window(given.start_date, given.completed_date)  # checked before the page is looked for
         page = page_or_404(session, actor.org_id, page_id)
-        row = maintenances.create(session, actor.org_id, page, given, planned, actor.user_uuid, now)
+        row = maintenances.create(session, actor.org_id, page, given, planned, actor.user_uuid, now, listener)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base), 201)
 
 
@@ -83,13 +85,14 @@ def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Que
 @router.patch("/{page_id}/maintenances/{maintenance_id}", summary="Update maintenance")
 def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePatchRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
+                       db: Database = Depends(database), base: str = Depends(public_url),
+                       listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
     with writing(db) as session:
         page = page_or_404(session, actor.org_id, page_id)
         row = maintenances.find(session, page, path_id(maintenance_id, "maintenance_id"))
-        maintenances.update(session, page, row, request.data.attributes, actor.user_uuid, now)
+        maintenances.update(session, page, row, request.data.attributes, actor.user_uuid, now, listener)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base))
 
 
