@@ -3,6 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     access_log: bool = False
     # "text" (timestamp, level, logger, message) or "json" (one object a line).
     log_format: Literal["text", "json"] = "text"
+    # The largest request body accepted, in bytes; a larger one is answered 413 unread.
+    max_body_bytes: int = Field(1_048_576, ge=1024, le=1_073_741_824)
 
 
 @lru_cache
