@@ -206,6 +206,7 @@ def _replay(body: bytes, receive: Any) -> Any:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # after the body: wait for the disconnect, as the server would
+        message: dict[str, Any] = await receive()  # after the body: the disconnect, as the server sends it
+        return message
 
     return replay

@@ -10,9 +10,11 @@ its route (body size, JSON depth, NUL and lone surrogates, integers past int64).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, Field, StrictInt, StrictStr
+
+T = TypeVar("T")
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INT32_MAX = 2**31 - 1
@@ -60,4 +62,5 @@ Name = Annotated[StrictStr, Field(max_length=NAME)]
 Text = Annotated[StrictStr, Field(max_length=TEXT)]
 Tag = Annotated[StrictStr, Field(max_length=TAG)]
 Tags = Annotated[list[Tag], Field(max_length=ITEMS)]
-
+# A list of at most ITEMS values: `Items[Affected]`.
+Items = Annotated[list[T], Field(max_length=ITEMS)]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from recess.core.limits import MINUTES
 from recess.monitors.evaluate import Thresholds
 from recess.monitors.service_check import QueryError
 from recess.monitors.service_check import parse as parse_service_check
@@ -74,6 +75,8 @@ def check_options(kind: str, query: str, options: Any) -> dict[str, Any]:
         value = out.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
             raise MonitorError(f"options.{key} must be an integer of at least {minimum} (minutes)")
+        if value is not None and value > MINUTES:
+            raise MonitorError(f"options.{key} must be at most {MINUTES} minutes (ten years)")
     thresholds = out.get("thresholds")
     if thresholds is not None and not isinstance(thresholds, dict):
         raise MonitorError("options.thresholds must be an object")
