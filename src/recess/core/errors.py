@@ -97,14 +97,18 @@ def database_unavailable(exc: BaseException) -> str | None:
     return None
 
 
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
 def allowed_methods(request: Request) -> str:
-    """Every method some route of the app answers at this path (for a 405's `Allow`)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        route_methods = getattr(route, "methods", None)
-        if route_methods and route.matches(request.scope)[0] != Match.NONE:
-            methods |= set(route_methods)
-    return ", ".join(sorted(methods))
+    """Every method some route of the app answers at this path (for a 405's `Allow`): each is
+    tried against the app's routes, included routers too, as routing itself would."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def json_path(loc: tuple[Any, ...]) -> str:
