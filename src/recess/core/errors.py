@@ -183,7 +183,9 @@ def install(app: FastAPI, shapes: ErrorShapes) -> None:
         reason = database_unavailable(exc)
         if reason is None:
             return _internal(request, exc)
-        logging.getLogger("recess").warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        # The driver's message only: the statement and its parameters stay out of the log.
+        logging.getLogger("recess").warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                                            getattr(exc, "orig", None) or exc)
         return error_response(request.url.path, 503, [reason], headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     app.add_exception_handler(DBAPIError, _database)
