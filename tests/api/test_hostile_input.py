@@ -70,6 +70,7 @@ class Case:
     raw: bytes | None = None
     params: dict[str, str] = field(default_factory=dict)
     status: int = 400
+    seconds: float = 30  # how long the answer may take (a few for inputs that once took many)
 
 
 CASES = [
@@ -123,6 +124,10 @@ CASES = [
     Case("a body nested one level too deep", "POST", "/api/v1/monitor", f"at most {MAX_JSON_DEPTH} levels",
          monitor(options={"x": json.loads("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH)})),
     Case("a status page body nested 100k deep", "POST", STATUS_PAGES, "nested too deeply", raw=b"{\"a\":" * 50_000 + b"1" + b"}" * 50_000),
+    # inputs that once took seconds each
+    Case("a metric query of 60k spaces", "POST", "/api/v1/monitor", "invalid operator",
+         {"type": "metric alert", "query": "a" + " " * 60_000, "options": {"thresholds": {"critical": 1}}}, seconds=5),
+    Case("a message of 101 template sections", "POST", "/api/v1/monitor", "at most 100", monitor(message="{{#is_alert}}" * 101)),
     # lone surrogates
     Case("lone surrogate in a scope", "POST", "/api/v2/downtime", "data.attributes.scope: a lone surrogate", v2(scope="host:\ud800")),
     Case("lone surrogate in a monitor name", "POST", "/api/v1/monitor", "name: a lone surrogate", monitor(name="\udfff")),
@@ -201,7 +206,7 @@ def assert_error_form(answer: httpx.Response, path: str) -> list[str]:
 def test_hostile_input_is_a_4xx_naming_the_problem(http: httpx.Client, made: dict[str, str], case: Case) -> None:
     path = case.path.format(**made)
     content = case.raw if case.raw is not None else json.dumps(case.body).encode() if case.body is not None else None
-    answer = http.request(case.method, path, params=case.params, content=content,
+    answer = http.request(case.method, path, params=case.params, content=content, timeout=case.seconds,
                           headers={"content-type": "application/json"} if content is not None else {})
     assert answer.status_code == case.status, answer.text[:500]
     messages = assert_error_form(answer, path)

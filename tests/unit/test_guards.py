@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -257,6 +258,30 @@ def test_strings_and_lists_name_their_bound() -> None:
         Bounded(tags=["t" * (limits.TAG + 1)])
     with pytest.raises(ValidationError, match=f"at most {limits.ITEMS} items"):
         Bounded(things=[1] * (limits.ITEMS + 1))
+
+
+# --- patterns that once took quadratic time -------------------------------------------------------
+
+
+def test_the_log_filter_is_linear_on_long_lines() -> None:
+    from recess.core.logs import Redact
+
+    redact = Redact([])
+    assert redact.scrub("x postgresql+psycopg://user:secret@host/db") == "x postgresql+psycopg://user:***@host/db"
+    started = time.perf_counter()
+    for line in ("a" * 65536, "a://b:" * 10_000, ("a" * 100 + "://") * 600):
+        redact.scrub(line)
+    assert time.perf_counter() - started < 2  # the old pattern took ~25 s on the first line alone
+
+
+def test_the_metric_query_check_is_linear() -> None:
+    from recess.monitors.rules import MonitorError, check_query
+
+    assert check_query("metric alert", "avg:cpu{*} by {host} > 90") == "avg:cpu{*} by {host} > 90"
+    started = time.perf_counter()
+    with pytest.raises(MonitorError):
+        check_query("metric alert", "a" + " " * 65536)
+    assert time.perf_counter() - started < 2  # the old pattern took ~30 s
 
 
 # --- a busy database and a wrong method ---------------------------------------------------------
