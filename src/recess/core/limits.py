@@ -47,11 +47,10 @@ def _in_range(value: datetime) -> datetime:
         raise ValueError("must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z") from None
 
 
+# Body fields take these types. Query parameters take the constants as Query(ge=..., le=...):
+# FastAPI drops the constraints of an Annotated type whose parameter has a Query(...) default.
 Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 StrictInt64 = Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
-# A non-negative int64: ids, offsets, page numbers.
-Count64 = Annotated[int, Field(ge=0, le=INT64_MAX)]
-StrictId = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
 PosixSeconds = Annotated[int, Field(ge=MIN_POSIX, le=MAX_POSIX)]
 Position = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 # An aware UTC instant from an ISO-8601 string (or POSIX number), within years 1..9999 in UTC.
