@@ -16,10 +16,12 @@ from recess.core.db import Database
 from recess.core.errors import ApiError, not_found
 from recess.core.jsonapi import Document, Request, RequestData, Resource, relation
 from recess.core.http import database, json
+from recess.core.limits import Name, ShortText, Tags, Text
 from recess.core.params import uuid_id
 from recess.core.timefmt import iso_z
 
 router = APIRouter(prefix="/api/v2/cases", tags=["Case Management"])
+ATTRIBUTE_KEYS = 100  # keys of a case's `attributes`
 
 
 class _Body(BaseModel):
@@ -27,15 +29,15 @@ class _Body(BaseModel):
 
 
 class CaseAttributesIn(_Body):
-    title: StrictStr = Field(min_length=1)
-    description: StrictStr | None = None
+    title: Name = Field(min_length=1)
+    description: Text | None = None
     priority: Literal["NOT_DEFINED", "P1", "P2", "P3", "P4", "P5"] = "NOT_DEFINED"
-    type_id: StrictStr | None = None
-    attributes: dict[str, list[StrictStr]] | None = None
+    type_id: ShortText | None = None
+    attributes: dict[ShortText, Tags] | None = Field(None, max_length=ATTRIBUTE_KEYS)
 
 
 class ProjectData(_Body):
-    id: StrictStr = Field(min_length=1)
+    id: StrictStr = Field(min_length=1, max_length=64)  # a project key such as SEC, as the column holds it
     type: Literal["project"]
 
 

@@ -20,6 +20,7 @@ from fastapi import APIRouter, FastAPI, Request
 from recess import __version__
 from recess.core import errors, openapi
 from recess.core.db import Database
+from recess.core.guards import RequestGuards
 from recess.core.http import JsonBodies
 from recess.core.metrics import Metrics
 from recess.core.observe import ObserveRequests
@@ -162,6 +163,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     errors.install(app, shapes)
     openapi.install(app, shapes)
     app.add_middleware(JsonBodies)
+    # Before routing, whatever the route: body size, JSON depth, NUL, lone surrogates, int64.
+    app.add_middleware(RequestGuards, shapes=shapes, max_body_bytes=settings.max_body_bytes)
     from recess.core.ratelimit import RateLimits  # it imports this module (Key, Services)
     app.add_middleware(RateLimits, services=shared, shapes=shapes)  # inside ObserveRequests: 429s are measured
     app.add_middleware(ObserveRequests, metrics=metrics, access=settings.access_log)  # outermost: sees every answer

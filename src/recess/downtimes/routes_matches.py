@@ -13,6 +13,7 @@ from recess.core import clock
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.jsonapi import Document, Resource
+from recess.core.limits import INT64_MAX
 from recess.core.http import database, json
 from recess.core.schedule import state_at
 from recess.core.params import int_id
@@ -34,7 +35,7 @@ def _monitor_id(text: str) -> int:
 @router.get("/api/v2/monitor/{monitor_id}/downtime_matches", summary="Get active downtimes for a monitor")
 def downtime_matches(
     monitor_id: str,
-    page_offset: int = Query(0, alias="page[offset]", ge=0),
+    page_offset: int = Query(0, alias="page[offset]", ge=0, le=INT64_MAX),
     page_limit: int = Query(30, alias="page[limit]", ge=1, le=1000),
     principal: Principal = Depends(require(MONITORS_DOWNTIME)),
     db: Database = Depends(database),

@@ -15,6 +15,7 @@ from recess.core import clock
 from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request
 from recess.core.params import uuid_id
+from recess.core.limits import INT64_MAX
 from recess.core.http import database, json, no_content
 from recess.core.jsonapi import Document, Resource, parse_include
 from recess.downtimes import live, rules, service, store
@@ -74,7 +75,7 @@ def _single(session: Any, row: DowntimeRow, now: datetime, include: set[str] | N
 def list_downtimes(
     current_only: bool = Query(False, description="Only return downtimes that are active when the request is made."),
     include: str | None = Query(None, description="Comma-separated: created_by, monitor."),
-    page_offset: int = Query(0, alias="page[offset]", ge=0),
+    page_offset: int = Query(0, alias="page[offset]", ge=0, le=INT64_MAX),
     page_limit: int = Query(DEFAULT_PAGE, alias="page[limit]", ge=1, le=1000),
     principal: Principal = Depends(can_downtime),
     db: Database = Depends(database),

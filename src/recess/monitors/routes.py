@@ -18,6 +18,7 @@ from recess.core.application import services
 from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request, describe
 from recess.core.http import database, json
+from recess.core.limits import CHECK_RUNS, INT64_MAX, INT64_MIN
 from recess.core.params import int_id
 from recess.core.timefmt import iso_micro
 from recess.monitors import evaluate, ingest, rules, service, store
@@ -90,8 +91,8 @@ def create_monitor(
 @router.get("/api/v1/monitor", summary="Get all monitors")
 def list_monitors(
     name: str | None = Query(None), tags: str | None = Query(None), monitor_tags: str | None = Query(None),
-    group_states: str | None = Query(None), with_downtimes: bool = Query(True), id_offset: int | None = Query(None),
-    page: int | None = Query(None, ge=0), page_size: int | None = Query(None, ge=1, le=1000),
+    group_states: str | None = Query(None), with_downtimes: bool = Query(True), id_offset: int | None = Query(None, ge=INT64_MIN, le=INT64_MAX),
+    page: int | None = Query(None, ge=0, le=INT64_MAX), page_size: int | None = Query(None, ge=1, le=1000),
     principal: Principal = Depends(can_read), db: Database = Depends(database),
     muter_: Muter = Depends(muter),
 ) -> Response:
@@ -167,6 +168,8 @@ def submit_check_run(
     notifier_: Notifier = Depends(notifier),
 ) -> Response:
     items = payload if isinstance(payload, list) else [payload]
+    if len(items) > CHECK_RUNS:
+        raise bad_request(f"Too many check runs: {len(items)} in one request, at most {CHECK_RUNS}")
     try:
         runs = [wire.CheckRunBody.model_validate(item) for item in items]
     except ValidationError as exc:
@@ -176,10 +179,10 @@ def submit_check_run(
             raise bad_request("Invalid value for status: it must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN)")
         if not run.check.strip():
             raise bad_request("Invalid value for check: it must not be empty")
+    prepared = [ingest.prepare(run.model_dump()) for run in runs]  # before the write lock, not under it
     with db.session() as session:
-        for run in runs:
-            now = clock.now()
-            service.notify(session, notifier_, ingest.check_run(session, principal.org_id, run.model_dump(), now))
+        for changes in ingest.check_runs(session, principal.org_id, prepared, clock.now):
+            service.notify(session, notifier_, changes)
     db.wake("scheduler")
     db.wake("delivery")
     return json({"status": "ok"}, status=202)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from recess.core.limits import MINUTES
 from recess.monitors.evaluate import Thresholds
 from recess.monitors.service_check import QueryError
 from recess.monitors.service_check import parse as parse_service_check
@@ -19,7 +20,11 @@ SERVICE_CHECK = "service check"
 METRIC_ALERT = "metric alert"
 SUPPORTED_TYPES = (SERVICE_CHECK, METRIC_ALERT)
 DEFAULT_NO_DATA_MINUTES = 10
-_METRIC_QUERY = re.compile(r"^\S.*\s*(>=|<=|>|<|==|!=)\s*-?\d+(\.\d+)?\s*$", re.DOTALL)
+# The comparison that ends a metric query, searched for after the query's first character (which
+# must not be a space). Searched rather than matched after `^\S.*\s*`: that pattern backtracked
+# in quadratic time over a long run of spaces (seconds for 16 KB).
+_METRIC_COMPARISON = re.compile(r"(>=|<=|>|<|==|!=)\s*-?\d+(\.\d+)?\s*\Z")
+MAX_SECTIONS = 100  # {{#…}} and {{^…}} sections in one message: each costs a pass when rendered
 
 
 class MonitorError(ValueError):
@@ -45,7 +50,7 @@ def check_query(kind: str, query: Any) -> str:
             parse_service_check(query)
         except QueryError as exc:
             raise MonitorError(str(exc)) from None
-    elif not _METRIC_QUERY.match(query):
+    elif query[0].isspace() or not _METRIC_COMPARISON.search(query, 1):
         raise MonitorError("The value provided for parameter 'query' is invalid: invalid operator specified: a metric alert query ends with a comparison such as '> 90'")
     return query
 
@@ -74,6 +79,8 @@ def check_options(kind: str, query: str, options: Any) -> dict[str, Any]:
         value = out.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
             raise MonitorError(f"options.{key} must be an integer of at least {minimum} (minutes)")
+        if value is not None and value > MINUTES:
+            raise MonitorError(f"options.{key} must be at most {MINUTES} minutes (ten years)")
     thresholds = out.get("thresholds")
     if thresholds is not None and not isinstance(thresholds, dict):
         raise MonitorError("options.thresholds must be an object")
@@ -108,7 +115,7 @@ def create(body: dict[str, Any]) -> MonitorFields:
         name=_text(body.get("name"), "name") or query,
         type=kind,
         query=query,
-        message=_text(body.get("message"), "message") or "",
+        message=_message(body.get("message")),
         tags=_tags(body.get("tags")),
         options=check_options(kind, query, body.get("options")),
         priority=_priority(body.get("priority")),
@@ -124,7 +131,7 @@ def update(previous: MonitorFields, body: dict[str, Any]) -> MonitorFields:
     if "name" in body:
         changes["name"] = _text(body["name"], "name") or query
     if "message" in body:
-        changes["message"] = _text(body["message"], "message") or ""
+        changes["message"] = _message(body["message"])
     if "tags" in body:
         changes["tags"] = _tags(body["tags"])
     if "priority" in body:
@@ -139,6 +146,14 @@ def _text(value: Any, name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise MonitorError(f"{name} must be a string")
     return value
+
+
+def _message(value: Any) -> str:
+    text = _text(value, "message") or ""
+    sections = text.count("{{#") + text.count("{{^")
+    if sections > MAX_SECTIONS:
+        raise MonitorError(f"message holds {sections} template sections ({{{{#…}}}} or {{{{^…}}}}): at most {MAX_SECTIONS}")
+    return text
 
 
 def _tags(value: Any) -> list[str]:

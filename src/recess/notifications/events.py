@@ -15,6 +15,7 @@ from recess.core.application import settings
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json
+from recess.core.limits import INT64_MAX, MAX_INSTANT, MAX_POSIX, MIN_POSIX
 from recess.core.params import int_id
 from recess.core.timefmt import from_posix, posix
 from recess.notifications import history
@@ -41,9 +42,10 @@ def event_document(n: Notification, public_url: str) -> dict[str, Any]:
 
 @router.get("/api/v1/events", summary="Get a list of events")
 def list_events(
-    start: int = Query(..., description="POSIX timestamp"), end: int = Query(..., description="POSIX timestamp"),
+    start: int = Query(..., description="POSIX timestamp", ge=MIN_POSIX, le=MAX_POSIX),
+    end: int = Query(..., description="POSIX timestamp", ge=MIN_POSIX, le=MAX_POSIX),
     tags: str | None = Query(None), sources: str | None = Query(None), priority: str | None = Query(None),
-    page: int = Query(0, ge=0), unaggregated: bool | None = Query(None), exclude_aggregate: bool | None = Query(None),
+    page: int = Query(0, ge=0, le=INT64_MAX), unaggregated: bool | None = Query(None), exclude_aggregate: bool | None = Query(None),
     principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
     config: Settings = Depends(settings),
 ) -> Response:
@@ -55,7 +57,9 @@ def list_events(
         return json({"events": [], "status": "ok"})
     wanted = [t.strip().lower() for t in (tags or "").split(",") if t.strip()]
     with db.read() as session:
-        rows = history.between(session, principal.org_id, from_posix(start), from_posix(end + 1), wanted)
+        # `end` is a whole second: it ends just before the next one (or at the last instant there is).
+        until = from_posix(end + 1) if end < MAX_POSIX else MAX_INSTANT
+        rows = history.between(session, principal.org_id, from_posix(start), until, wanted)
     return json({"events": [event_document(r, config.public_url) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
 
 
