@@ -140,7 +140,13 @@ class Group:
 
 
 def group_of(name: str, tags: Iterable[str]) -> Group:
-    return Group(name, index_tags(tags))
+    return Group(name, _indexed(tuple(tags)))
+
+
+@lru_cache(maxsize=65536)
+def _indexed(tags: tuple[str, ...]) -> TagIndex:
+    """A group's tags indexed once, however often its monitor is read."""
+    return index_tags(tags)
 
 
 class DowntimeIndex:

@@ -47,7 +47,7 @@ def downtime_matches(
         monitor = monitors.get(session, principal.org_id, wanted)
         if monitor is None:
             raise ApiError(404, f"Monitor with id {wanted} not found")
-        found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
+        found = for_monitor(session, index, monitor, monitors.group_tags(session, monitor.id), now)
     page = found[page_offset : page_offset + page_limit]
     return json(Document(
         data=[Resource(type="downtime_match", id=entry.uuid, attributes={
@@ -69,7 +69,7 @@ def monitor_downtimes(
         monitor = monitors.get(session, principal.org_id, wanted)
         if monitor is None:
             raise ApiError(404, "Monitor not found")
-        found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
+        found = for_monitor(session, index, monitor, monitors.group_tags(session, monitor.id), now)
         rows = store.by_ids(session, [entry.id for entry, _ in found])
         return json([service_v1.render(session, row, principal.org_id, now) for row in rows])
 
