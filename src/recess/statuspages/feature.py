@@ -5,8 +5,13 @@ from __future__ import annotations
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
 from recess.statuspages import public, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
+from recess.statuspages.cache import CACHE, RenderCache
 from recess.statuspages.service_maintenances import advance_maintenances
 from recess.statuspages.http import PREFIX
+
+
+def _start(services: Services) -> None:
+    services.provide(CACHE, RenderCache())  # the public pages' rendered answers, per app
 
 
 def _jobs(services: Services) -> list[Job]:
@@ -20,5 +25,6 @@ feature = Feature(
     routers=[routes_degradations.router, routes_maintenances.router, routes_templates.router, routes_pages.router,
              public.router],
     object_error_prefixes=[PREFIX],  # Status Pages answer JSON:API error objects
+    start=_start,
     jobs=_jobs,
 )

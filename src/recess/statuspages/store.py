@@ -158,3 +158,17 @@ def users_by_uuid(session: Session, uuids: Iterable[str]) -> dict[str, User]:
     if not wanted:
         return {}
     return {u.uuid: u for u in session.scalars(select(User).where(User.uuid.in_(wanted)))}
+
+
+def page_version(session: Session, domain_prefix: str) -> tuple[Any, ...] | None:
+    """(page id, type, enabled, then the latest modified_at and the count of the page's own row,
+    components, degradations and maintenances): one query that changes whenever anything a
+    reader sees changes (every write stamps modified_at on its row or its parent; a delete
+    changes a count). None when no page has this prefix."""
+    page = StatusPage
+    parts: list[Any] = [page.id, page.type, page.enabled, page.modified_at]
+    for model in (Component, Degradation, Maintenance):
+        parts.append(select(func.max(model.modified_at)).where(model.page_id == page.id).scalar_subquery())
+        parts.append(select(func.count()).select_from(model).where(model.page_id == page.id).scalar_subquery())
+    row = session.execute(select(*parts).where(page.domain_prefix == domain_prefix)).first()
+    return tuple(row) if row is not None else None
