@@ -53,6 +53,11 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+def _document(root: ET.Element) -> bytes:
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
+
+
 def atom(snap: Snapshot) -> bytes:
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "en"})
     _sub(feed, "id", snap.url)
@@ -70,7 +75,7 @@ def atom(snap: Snapshot) -> bytes:
         _sub(entry, "link", rel="alternate", type="text/html", href=event_url(snap, event))
         _sub(entry, "category", term=event.kind)
         _sub(entry, "content", _html(event), type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return _document(feed)
 
 
 def rss(snap: Snapshot) -> bytes:
@@ -90,7 +95,7 @@ def rss(snap: Snapshot) -> bytes:
         _sub(item, "pubDate", format_datetime((event.published_at or event.created_at).astimezone(UTC), usegmt=True))
         _sub(item, "category", event.kind)
         _sub(item, "description", _html(event))
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return _document(root)
 
 
 # --- iCalendar (RFC 5545) -------------------------------------------------------------------

@@ -73,13 +73,18 @@ def segments(events: Iterable[Event], now: datetime) -> dict[str, list[Segment]]
 
 
 def pieces(segs: Sequence[Segment]) -> list[tuple[datetime, datetime, str]]:
-    """The periods of `segs` cut where any starts or ends, each with the worst status then."""
+    """The periods of `segs` cut where the worst status then changes, each with that status."""
     bounds = sorted({s.start for s in segs} | {s.end for s in segs})
-    out = []
+    out: list[tuple[datetime, datetime, str]] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
         covering = [s.status for s in segs if s.start < b and s.end > a]
-        if covering:
-            out.append((a, b, rules.worst(covering)))
+        if not covering:
+            continue
+        status = rules.worst(covering)
+        if out and out[-1][1] == a and out[-1][2] == status:
+            out[-1] = (out[-1][0], b, status)
+        else:
+            out.append((a, b, status))
     return out
 
 

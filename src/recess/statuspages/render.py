@@ -135,13 +135,13 @@ def history_page(snap: Snapshot, number: int) -> str:
     """Incidents and maintenances by the month they began, `MONTHS_PER_PAGE` months a page,
     newest first; page 1 holds the current month."""
     now = snap.now.astimezone(UTC)
-    months = []
+    months: list[dict[str, Any]] = []
     for back in range((number - 1) * MONTHS_PER_PAGE, number * MONTHS_PER_PAGE):
         year, month = _month_back(now.year, now.month, back)
         shown = [e for e in snap.events if (e.began.year, e.began.month) == (year, month) and e.status != "scheduled"]
         months.append({"key": f"{year:04d}-{month:02d}", "name": f"{date(year, month, 1):%B %Y}", "events": shown})
     oldest = min((e.began for e in snap.events), default=now)
-    last = months[-1]["key"]
+    last: str = months[-1]["key"]
     older = number + 1 if f"{oldest.year:04d}-{oldest.month:02d}" < last else None
     return _env.get_template("history.html").render(_context(
         snap, months=months, older=older, newer=number - 1 if number > 1 else None))
