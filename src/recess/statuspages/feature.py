@@ -5,13 +5,16 @@ from __future__ import annotations
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
 from recess.statuspages import public, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
-from recess.statuspages.cache import CACHE, RenderCache
+from recess.statuspages.cache import CACHE, WAKER, RenderCache
 from recess.statuspages.service_maintenances import advance_maintenances
 from recess.statuspages.http import PREFIX
 
 
 def _start(services: Services) -> None:
-    services.provide(CACHE, RenderCache())  # the public pages' rendered answers, per app
+    """The public pages' rendered answers, per app, told of every status page commit."""
+    cache = RenderCache()
+    services.provide(CACHE, cache)
+    services.db.wakers[WAKER] = cache.changed
 
 
 def _jobs(services: Services) -> list[Job]:

@@ -111,27 +111,39 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), UTC)
 
 
+def _by_day(start: datetime, end: datetime) -> list[tuple[date, float]]:
+    """The UTC days [start, end) touches, with the seconds spent in each."""
+    out = []
+    while start < end:
+        next_midnight = _midnight(start.astimezone(UTC).date() + timedelta(days=1))
+        out.append((start.astimezone(UTC).date(), (min(end, next_midnight) - start).total_seconds()))
+        start = next_midnight
+    return out
+
+
 def bar(segs: Sequence[Segment], since: datetime, now: datetime, days: int = DAYS) -> Bar:
     """One component's bar: `days` UTC days ending today; days before `since` have no data."""
     cut = pieces(segs)
     first_seen = min([since, *(s.start for s in segs)])
     today = now.astimezone(UTC).date()
+    spent: dict[date, dict[str, float]] = {}
+    for a, b, status in cut:
+        for day, seconds in _by_day(a, b):
+            spent.setdefault(day, {})
+            spent[day][status] = spent[day].get(status, 0.0) + seconds
+    happened: dict[date, dict[tuple[str, str, str], None]] = {}
+    for s in sorted(segs, key=lambda s: s.start):
+        for day, _ in _by_day(s.start, s.end):
+            happened.setdefault(day, {})[(s.kind, s.event_id, s.title)] = None
     cells = []
     for offset in range(days - 1, -1, -1):
         day = today - timedelta(days=offset)
-        lo, hi = _midnight(day), min(_midnight(day + timedelta(days=1)), now)
-        if hi <= first_seen:
+        if _midnight(day + timedelta(days=1)) <= first_seen:
             cells.append(Day(day, NO_DATA, (), ()))
             continue
-        spent: dict[str, float] = {}
-        for a, b, s in cut:
-            seconds = _overlap(a, b, lo, hi)
-            if seconds > 0:
-                spent[s] = spent.get(s, 0.0) + seconds
-        happened = dict.fromkeys((s.kind, s.event_id, s.title) for s in sorted(segs, key=lambda s: s.start)
-                                 if _overlap(s.start, s.end, lo, hi) > 0)
-        order = sorted(spent, key=lambda s: -rules.severity(s))
-        cells.append(Day(day, rules.worst(spent), tuple((s, spent[s]) for s in order), tuple(happened)))
+        statuses = spent.get(day, {})
+        order = sorted(statuses, key=lambda s: -rules.severity(s))
+        cells.append(Day(day, rules.worst(statuses), tuple((s, statuses[s]) for s in order), tuple(happened.get(day, ()))))
     window_start = max(_midnight(today - timedelta(days=days - 1)), first_seen)
     return Bar(tuple(cells), uptime(cut, window_start, now))
 

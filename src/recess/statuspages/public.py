@@ -10,6 +10,7 @@ query run on the event loop; only a miss goes to a worker thread to read and ren
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -25,7 +26,7 @@ from recess.core.application import services
 from recess.core.db import Database
 from recess.core.ids import is_uuid
 from recess.statuspages import badge, feeds, images, public_api, render, resources, snapshot, store
-from recess.statuspages.cache import CACHE, Rendered, etag_of, expiry, matches
+from recess.statuspages.cache import CACHE, Rendered, RenderCache, expiry, matches, rendered
 from recess.statuspages.model import StatusPage
 
 router = APIRouter(tags=["Status Pages"], include_in_schema=False)
@@ -38,9 +39,9 @@ API_DOCUMENTS = frozenset({"summary", "status", "components", "incidents", "inci
 _NOT_FOUND = b"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title><h1>No such status page</h1></html>"
 
 
-def _headers(item: Rendered) -> dict[str, str]:
+def _headers(item: Rendered, etag: str) -> dict[str, str]:
     """Caching for browsers and proxies, and what each kind of answer may do once loaded."""
-    headers = {"ETag": item.etag, "X-Content-Type-Options": "nosniff"}
+    headers = {"ETag": etag, "X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding"}
     if item.media_type == HTML:
         headers |= {"Cache-Control": "public, max-age=10", "Content-Security-Policy": render.CSP, "Referrer-Policy": "same-origin"}
     else:  # feeds, JSON, badge, images: read by other sites' scripts and by aggregators
@@ -60,31 +61,48 @@ def _build(db: Database, page_id: str, url: str, version: tuple[object, ...], no
     if built is None:
         return None
     body, media_type = built
-    return Rendered(body, media_type, etag_of(body), version, expiry(snap))
+    return rendered(body, media_type, version, expiry(snap))
+
+
+def _version(db: Database, cache: RenderCache, prefix: str) -> tuple[object, ...] | None:
+    """The page's version: remembered for a second, else one small query (on the event loop:
+    an indexed row and six aggregates never wait on a writer)."""
+    moment = time.monotonic()
+    known = cache.known_version(prefix, moment)
+    if known is not None:
+        return known
+    generation = cache.generation  # read before the query: a commit during it is seen next time
+    with db.read() as session:
+        version = store.page_version(session, prefix)
+    if version is not None:
+        cache.remember_version(prefix, version, moment, generation)
+    return version
 
 
 async def _serve(request: Request, prefix: str, what: str, build: Builder) -> Response:
     """The answer `what` of the page at `prefix`, from the cache when the page has not changed."""
     shared = services(request)
-    db = shared.db
-    with db.read() as session:  # one indexed row and six aggregates: never waits on a writer
-        version = store.page_version(session, prefix)
+    cache = shared.get(CACHE)
+    version = _version(shared.db, cache, prefix)
     if version is None or version[1] != "public" or not version[2]:
         return HTMLResponse(_NOT_FOUND, status_code=404)
     now = clock.now()
-    cache = shared.get(CACHE)
     key = (version[0], what)
     item = cache.get(key, version, now)
     if item is None:
         url = f"{shared.settings.public_url.rstrip('/')}/status/{prefix}"
-        item = await run_in_threadpool(_build, db, str(version[0]), url, version, now, build)
+        item = await run_in_threadpool(_build, shared.db, str(version[0]), url, version, now, build)
         if item is None:
             return HTMLResponse(_NOT_FOUND, status_code=404)
         cache.put(key, item)
-    headers = _headers(item)
-    if matches(request.headers.get("if-none-match"), item.etag):
+    packed = item.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
+    etag = item.gzip_etag if packed else item.etag
+    headers = _headers(item, etag)
+    if matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return Response(item.body, media_type=item.media_type, headers=headers)
+    if packed:
+        headers["Content-Encoding"] = "gzip"
+    return Response(item.gzipped if packed else item.body, media_type=item.media_type, headers=headers)
 
 
 def _html(text: str) -> Built:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from typing import Any
@@ -63,8 +64,10 @@ def when(moment: datetime | None) -> Markup:
     return Markup('<time datetime="{}" data-local>{}</time>').format(stamp, utc_text(moment))
 
 
+@lru_cache(maxsize=1024)
 def day(value: date) -> Markup:
-    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), f"{value.day} {value:%b %Y}")
+    """A UTC day (the same 90 of them on every bar: remembered)."""
+    return Markup(f'<time datetime="{value.isoformat()}">{value.day} {value:%b %Y}</time>')
 
 
 def duration(seconds: float) -> str:
