@@ -270,3 +270,24 @@ def test_badge_logo_and_what_is_not_public(admin: Admin, server: Server) -> None
     for other in (hidden, internal):
         for path in ("", "/history", "/history.atom", "/history.rss", "/maintenances.ics", "/api/v2/summary.json", "/badge.svg"):
             assert public(server, f"/status/{other['attributes']['domain_prefix']}{path}").status_code == 404, path
+
+
+def test_maintenance_in_progress(admin: Admin, server: Server) -> None:
+    page = admin.page()
+    prefix, page_id = page["attributes"]["domain_prefix"], page["id"]
+    start = datetime.now(UTC) + timedelta(hours=1)
+    made = admin.call("POST", f"/{page_id}/maintenances", {
+        "title": "Failover drill", "start_date": iso(start), "completed_date": iso(start + timedelta(hours=1)),
+        "scheduled_description": "Planned", "in_progress_description": "Failing over now", "completed_description": "Done",
+        "components_affected": [{"id": page["ids"]["API"], "status": "maintenance"}]}, "maintenances")["data"]
+    admin.call("PATCH", f"/{page_id}/maintenances/{made['id']}", {"status": "in_progress"}, "maintenances", id=made["id"])
+    html = public(server, f"/status/{prefix}").text
+    assert '<p class="banner s-maintenance" role="status">Maintenance in progress</p>' in html
+    running = html[html.index('id="active-h"'):html.index('id="components-h"')]
+    assert "Failover drill" in running and "Failing over now" in running and "Upcoming maintenance" not in html
+    assert bar_of(html, "API")[-1][0] == "s-maintenance"
+    base = f"/status/{prefix}/api/v2"
+    assert public(server, f"{base}/status.json").json()["status"] == {"indicator": "maintenance", "description": "Service Under Maintenance"}
+    [active] = public(server, f"{base}/scheduled-maintenances/active.json").json()["scheduled_maintenances"]
+    assert active["status"] == "in_progress" and active["components"][0]["status"] == "under_maintenance"
+    assert public(server, f"{base}/scheduled-maintenances/upcoming.json").json()["scheduled_maintenances"] == []
