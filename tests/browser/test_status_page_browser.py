@@ -89,9 +89,13 @@ def screenshot(driver: Any, name: str) -> None:
 
 
 def no_console_errors(driver: Any) -> None:
-    """Nothing blocked by the Content-Security-Policy, no script error, nothing failed to load."""
+    """Nothing blocked by the Content-Security-Policy, no script error, nothing failed to load,
+    nothing loaded from anywhere but the page's own server."""
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
+    origin = js(driver, "return location.origin")
+    loaded = js(driver, "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(url.startswith(origin + "/") for url in loaded), loaded
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
