@@ -46,7 +46,7 @@ def page(snap: Snapshot) -> Json:
 
 def _component(snap: Snapshot, node: Node, position: int) -> Json:
     out: Json = {
-        "id": node.id, "name": node.name, "status": COMPONENT_STATUS.get(node.status, node.status),
+        "id": node.id, "name": node.name, "status": _wire(node.status),
         "created_at": stamp(node.created_at), "updated_at": stamp(node.modified_at), "position": position,
         "description": None, "showcase": True, "start_date": node.created_at.date().isoformat(), "group_id": node.group_id,
         "page_id": snap.id, "group": node.type == "group", "only_show_if_degraded": False,
@@ -62,9 +62,13 @@ def components(snap: Snapshot) -> list[Json]:
     return [_component(snap, n, i) for i, n in enumerate(ordered, start=1)]
 
 
+def _wire(status: str) -> str:
+    return COMPONENT_STATUS.get(status, status)
+
+
 def _affected(entry: Entry, before: dict[str, str]) -> list[Json]:
-    return [{"code": a.id, "name": a.name, "old_status": COMPONENT_STATUS.get(before.get(a.id, "operational"), before.get(a.id, "operational")),
-             "new_status": COMPONENT_STATUS.get(a.status, a.status)} for a in entry.components]
+    return [{"code": a.id, "name": a.name, "old_status": _wire(before.get(a.id, "operational")), "new_status": _wire(a.status)}
+            for a in entry.components]
 
 
 def _updates(event: Event) -> list[Json]:
