@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
 from recess.statuspages import public, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
+from recess.statuspages.cache import CACHE, WAKER, RenderCache
 from recess.statuspages.http import PREFIX
 from recess.statuspages.listeners import MAINTENANCE_LISTENER, NO_LISTENER
 from recess.statuspages.service_maintenances import advance_maintenances
@@ -17,6 +18,10 @@ from recess.statuspages.service_maintenances import advance_maintenances
 def _start(services: Services) -> None:
     # Told of every maintenance change; a feature started later (bindings) provides its own.
     services.provide(MAINTENANCE_LISTENER, NO_LISTENER)
+    # The public pages' rendered answers, per app, told of every status page commit.
+    cache = RenderCache()
+    services.provide(CACHE, cache)
+    services.db.wakers[WAKER] = cache.changed
 
 
 def _jobs(services: Services) -> list[Job]:
