@@ -85,7 +85,7 @@ def create_case(request: CaseRequest, principal: Principal = Depends(require(CAS
         return json(Document(data=document(case, service.quieted_by(session, case))).body(), status=201)
 
 
-@router.get("/{case_id}", summary="Get the details of a case")
+@router.get("/{case_id:id}", summary="Get the details of a case")
 def get_case(case_id: str, principal: Principal = Depends(require(CASES_READ)), db: Database = Depends(database)) -> Response:
     with db.read() as session:
         case = service.get(session, principal.org_id, _case_id(case_id))

@@ -109,13 +109,13 @@ def list_monitors(
         return json(_render(session, muter_, monitors, group_states, with_downtimes=True))
 
 
-@router.get("/monitors/{monitor_id}", include_in_schema=False)
+@router.get("/monitors/{monitor_id:id}", include_in_schema=False)
 def monitor_link(monitor_id: str) -> Response:
     """Where a notification's `$LINK` points (Datadog's monitor page): the monitor's API resource."""
     return RedirectResponse(f"/api/v1/monitor/{monitor_id_of(monitor_id)}", status_code=302)
 
 
-@router.get("/api/v1/monitor/{monitor_id}", summary="Get a monitor's details")
+@router.get("/api/v1/monitor/{monitor_id:id}", summary="Get a monitor's details")
 def get_monitor(
     monitor_id: str, group_states: str | None = Query(None), with_downtimes: bool = Query(False),
     principal: Principal = Depends(can_read), db: Database = Depends(database),
@@ -126,7 +126,7 @@ def get_monitor(
         return json(_render(session, muter_, [monitor], group_states, with_downtimes)[0])
 
 
-@router.put("/api/v1/monitor/{monitor_id}", summary="Edit a monitor")
+@router.put("/api/v1/monitor/{monitor_id:id}", summary="Edit a monitor")
 def update_monitor(
     monitor_id: str, body: wire.MonitorBody, principal: Principal = Depends(can_write), db: Database = Depends(database),
     muter_: Muter = Depends(muter),
@@ -151,7 +151,7 @@ def update_monitor(
         return json(_render(session, muter_, [monitor], None, with_downtimes=False)[0])
 
 
-@router.delete("/api/v1/monitor/{monitor_id}", summary="Delete a monitor")
+@router.delete("/api/v1/monitor/{monitor_id:id}", summary="Delete a monitor")
 def delete_monitor(monitor_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
     with db.session() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id), for_update=True)
@@ -185,7 +185,7 @@ def submit_check_run(
     return json({"status": "ok"}, status=202)
 
 
-@router.post("/api/v1/monitor/{monitor_id}/state", summary="Report group states of an externally evaluated monitor (recess)")
+@router.post("/api/v1/monitor/{monitor_id:id}/state", summary="Report group states of an externally evaluated monitor (recess)")
 def report_state(
     monitor_id: str, body: wire.StateReport, principal: Principal = Depends(can_write), db: Database = Depends(database),
     notifier_: Notifier = Depends(notifier),
@@ -206,7 +206,7 @@ def report_state(
                      "groups": {g.name: wire.group_state(g) for g in groups}})
 
 
-@router.get("/api/v1/monitor/{monitor_id}/state_history", summary="A monitor's group state changes (recess)")
+@router.get("/api/v1/monitor/{monitor_id:id}/state_history", summary="A monitor's group state changes (recess)")
 def state_history(monitor_id: str, principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
     with db.read() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
@@ -216,7 +216,7 @@ def state_history(monitor_id: str, principal: Principal = Depends(can_read), db:
         ]})
 
 
-@router.get("/api/v1/monitor/{monitor_id}/notifications", summary="A monitor's notifications and deliveries (recess)")
+@router.get("/api/v1/monitor/{monitor_id:id}/notifications", summary="A monitor's notifications and deliveries (recess)")
 def monitor_notifications(monitor_id: str, principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
     with db.read() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))

@@ -39,7 +39,7 @@ def public_page(domain_prefix: str, db: Database = Depends(database)) -> HTMLRes
         return HTMLResponse(_render(session, page))
 
 
-@router.get("/status-pages/{page_id}/view", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/status-pages/{page_id:id}/view", response_class=HTMLResponse, include_in_schema=False)
 def internal_page(page_id: str, request: Request, db: Database = Depends(database)) -> HTMLResponse:
     """An internal page's `page_url`: shown to its org's users (their keys as headers), else a
     page saying it needs signing in. Public pages' ids lead to their public address."""
