@@ -195,7 +195,7 @@ def report_state(
             raise bad_request(f"Invalid value for groups.status: {group.status!r} is not one of {list(evaluate.STATES)}")
     with db.session() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id), for_update=True)
-        if monitor.type != rules.METRIC_ALERT:
+        if not rules.is_metric(monitor.type):
             raise bad_request(f"Monitor {monitor.id} is a {monitor.type} monitor: recess evaluates it from its own data")
         now = clock.now()
         service.notify(session, notifier_, ingest.report(session, monitor, [g.model_dump() for g in body.groups], now))

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
 from recess.core.timefmt import iso_micro, posix
+from recess.monitors import assets
 from recess.monitors.model import Monitor, MonitorGroup
 
 _DEFAULT_OPTIONS: dict[str, Any] = {
@@ -27,6 +28,8 @@ class MonitorBody(BaseModel):
     tags: list[str] | None = None
     options: dict[str, Any] | None = None
     priority: int | None = None
+    assets: Any = None  # checked by rules (monitors.assets), in Datadog's words
+    draft_status: Any = None
 
     def given(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set}
@@ -89,6 +92,8 @@ def document(
         "deleted": iso_micro(monitor.deleted),
         "restricted_roles": None,
         "priority": monitor.priority,
+        "draft_status": monitor.draft_status,
+        "assets": assets.rendered(monitor.id, monitor.assets),
         "overall_state_modified": iso_micro(monitor.overall_state_modified),
         "overall_state": monitor.overall_state,
         "creator": {"name": creator.name, "handle": creator.email, "email": creator.email, "id": creator.id},

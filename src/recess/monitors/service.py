@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from recess.core.timefmt import posix
 from recess.monitors import store
+from recess.monitors.assets import DRAFT
 from recess.monitors.model import GroupTransition, Monitor, MonitorGroup
 from recess.monitors.subjects import subject_of
 from recess.notifications.model import Notification
@@ -22,11 +23,12 @@ Matches = list[tuple[Silence, list[str]]]
 
 
 def notify(session: Session, notifier: Notifier, transitions: Sequence[GroupTransition]) -> list[Notification]:
-    """A notification for each transition, muted or not by what covers its group at its instant."""
+    """A notification for each transition, muted or not by what covers its group at its instant.
+    A draft monitor notifies no one (Datadog: it "does not send notifications")."""
     out = []
     for transition in transitions:
         monitor = session.get(Monitor, transition.monitor_id)
-        if monitor is None:
+        if monitor is None or monitor.draft_status == DRAFT:
             continue
         row = store.group(session, monitor.id, transition.group_name)
         subject = subject_of(monitor, row, transition.group_name, transition.tags)
