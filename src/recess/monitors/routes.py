@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
@@ -20,7 +21,8 @@ from recess.core.errors import ApiError, bad_request, describe
 from recess.core.http import database, json
 from recess.core.params import int_id
 from recess.core.timefmt import iso_micro
-from recess.monitors import evaluate, ingest, rules, service, store
+from recess.monitors import evaluate, filters, ingest, rules, service, store
+from recess.monitors.filters import ListFilters
 from recess.monitors import schemas as wire
 from recess.monitors.model import Monitor
 from recess.monitors.rules import MonitorError
@@ -44,31 +46,25 @@ def get_or_404(session: Session, org_id: int, monitor_id: int, *, for_update: bo
     return monitor
 
 
-def _states_filter(group_states: str | None) -> set[str] | None:
-    if not group_states:
-        return None
-    wanted = {s.strip().lower() for s in group_states.split(",") if s.strip()}
-    return None if "all" in wanted else wanted
-
-
 async def muter(request: Request) -> Muter:
     return services(request).get(MUTER)
 
 
-def _render(session: Session, muter_: Muter, monitors: list[Monitor], group_states: str | None, with_downtimes: bool) -> list[dict[str, Any]]:
+def _render(session: Session, muter_: Muter, monitors: Sequence[Monitor], shown: ListFilters | None,
+            with_downtimes: bool) -> list[dict[str, Any]]:
+    """Monitors as Datadog answers them; `shown.group_states` asks for `state.groups`."""
     now = clock.now()
     groups = store.groups_of(session, [m.id for m in monitors])
     creators = accounts.users_by_id(session, {m.creator_id for m in monitors})
-    states = _states_filter(group_states)
     out = []
     for monitor in monitors:
         found = service.silences(session, muter_, monitor, groups[monitor.id], now)
-        shown = None
-        if group_states:
-            shown = [g for g in groups[monitor.id] if states is None or g.status.lower() in states]
+        states = None
+        if shown is not None and shown.group_states is not None:
+            states = [g for g in groups[monitor.id] if shown.shows_group(g.status)]
         out.append(wire.document(
             monitor, creators[monitor.creator_id], silenced=service.silenced(found),
-            matching=service.v1_matching(found) if with_downtimes else None, groups=shown,
+            matching=service.v1_matching(found) if with_downtimes else None, groups=states,
         ))
     return out
 
@@ -90,23 +86,18 @@ def create_monitor(
 @router.get("/api/v1/monitor", summary="Get all monitors")
 def list_monitors(
     name: str | None = Query(None), tags: str | None = Query(None), monitor_tags: str | None = Query(None),
-    group_states: str | None = Query(None), with_downtimes: bool = Query(True), id_offset: int | None = Query(None),
-    page: int | None = Query(None, ge=0), page_size: int | None = Query(None, ge=1, le=1000),
+    group_states: str | None = Query(None), with_downtimes: bool = Query(True), id_offset: str | None = Query(None),
+    page: str | None = Query(None), page_size: str | None = Query(None),
     principal: Principal = Depends(can_read), db: Database = Depends(database),
     muter_: Muter = Depends(muter),
 ) -> Response:
+    try:
+        wanted = filters.list_filters(name=name, tags=tags, monitor_tags=monitor_tags, group_states_=group_states,
+                                      id_offset=id_offset, page=page, page_size=page_size)
+    except filters.FilterError as exc:
+        raise bad_request(str(exc)) from None
     with db.read() as session:
-        monitors = list(store.listing(session, principal.org_id, name=name, id_offset=id_offset))
-        if monitor_tags:
-            wanted = {t.strip() for t in monitor_tags.split(",") if t.strip()}
-            monitors = [m for m in monitors if wanted <= set(m.tags)]
-        if tags:
-            scope = [t.strip().lower() for t in tags.split(",") if t.strip()]
-            monitors = [m for m in monitors if all(t in m.query.lower() for t in scope)]
-        if page is not None or page_size is not None:
-            size = page_size or 100
-            monitors = monitors[(page or 0) * size : (page or 0) * size + size]
-        return json(_render(session, muter_, monitors, group_states, with_downtimes=True))
+        return json(_render(session, muter_, service.listing(session, principal.org_id, wanted), wanted, with_downtimes=True))
 
 
 @router.get("/monitors/{monitor_id:id}", include_in_schema=False)
@@ -121,9 +112,13 @@ def get_monitor(
     principal: Principal = Depends(can_read), db: Database = Depends(database),
     muter_: Muter = Depends(muter),
 ) -> Response:
+    try:
+        shown = filters.ListFilters(group_states=filters.group_states(group_states))
+    except filters.FilterError as exc:
+        raise bad_request(str(exc)) from None
     with db.read() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id))
-        return json(_render(session, muter_, [monitor], group_states, with_downtimes)[0])
+        return json(_render(session, muter_, [monitor], shown, with_downtimes)[0])
 
 
 @router.put("/api/v1/monitor/{monitor_id:id}", summary="Edit a monitor")

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recess.core.timefmt import posix
-from recess.monitors import store
+from recess.monitors import queries, store
+from recess.monitors.filters import ListFilters, page_of
 from recess.monitors.assets import DRAFT
 from recess.monitors.model import GroupTransition, Monitor, MonitorGroup
 from recess.monitors.subjects import subject_of
@@ -35,6 +36,16 @@ def notify(session: Session, notifier: Notifier, transitions: Sequence[GroupTran
         out.append(notifier.on_transition(session, subject, Moment(transition.from_state, transition.to_state),
                                           transition.at, transition.episode_start))
     return out
+
+
+def listing(session: Session, org_id: int, wanted: ListFilters) -> list[Monitor]:
+    """The org's monitors that pass the list filters, by id, paged when `page` is given."""
+    monitors = list(store.listing(session, org_id, name=wanted.name, id_offset=wanted.id_offset))
+    if wanted.monitor_tags:
+        monitors = [m for m in monitors if set(wanted.monitor_tags) <= {t.lower() for t in m.tags}]
+    if wanted.tags:
+        monitors = [m for m in monitors if set(wanted.tags) <= {t.lower() for t in queries.scopes(m.type, m.query)}]
+    return page_of(monitors, wanted)
 
 
 def silences(session: Session, muter: Muter, monitor: Monitor, groups: Sequence[MonitorGroup], now: datetime) -> Matches:
