@@ -25,6 +25,7 @@ from recess.monitors import evaluate, filters, ingest, rules, service, store
 from recess.monitors.filters import ListFilters
 from recess.monitors import schemas as wire
 from recess.monitors.model import Monitor
+from recess.monitors.references import REFERENCES, References
 from recess.monitors.rules import MonitorError
 from recess.notifications import history
 from recess.notifications.muter import MUTER, Muter
@@ -48,6 +49,10 @@ def get_or_404(session: Session, org_id: int, monitor_id: int, *, for_update: bo
 
 async def muter(request: Request) -> Muter:
     return services(request).get(MUTER)
+
+
+async def references(request: Request) -> References:
+    return services(request).get(REFERENCES)
 
 
 def _render(session: Session, muter_: Muter, monitors: Sequence[Monitor], shown: ListFilters | None,
@@ -147,9 +152,19 @@ def update_monitor(
 
 
 @router.delete("/api/v1/monitor/{monitor_id:id}", summary="Delete a monitor")
-def delete_monitor(monitor_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
+def delete_monitor(
+    monitor_id: str, force: str | None = Query(None), principal: Principal = Depends(can_write), db: Database = Depends(database),
+    references_: References = Depends(references),
+) -> Response:
+    """Refused (400) while something names the monitor (a downtime by its id), as can_delete
+    reports, unless `force=true`."""
     with db.session() as session:
         monitor = get_or_404(session, principal.org_id, monitor_id_of(monitor_id), for_update=True)
+        if (force or "").lower() != "true":
+            _, named, _ = service.blockers(session, references_, principal.org_id, [monitor.id], clock.now())
+            if named:
+                raise bad_request(f"Monitor {monitor.id} is referenced by {', '.join(named[monitor.id])}: "
+                                  "delete it with force=true to delete it anyway")
         monitor.deleted = clock.now()
         for group in store.groups_of(session, [monitor.id])[monitor.id]:
             group.nodata_at = None

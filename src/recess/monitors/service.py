@@ -14,6 +14,7 @@ from recess.monitors import queries, store
 from recess.monitors.filters import ListFilters, page_of
 from recess.monitors.assets import DRAFT
 from recess.monitors.model import GroupTransition, Monitor, MonitorGroup
+from recess.monitors.references import References
 from recess.monitors.subjects import subject_of
 from recess.notifications.model import Notification
 from recess.notifications.muter import Muter, Silence
@@ -46,6 +47,15 @@ def listing(session: Session, org_id: int, wanted: ListFilters) -> list[Monitor]
     if wanted.tags:
         monitors = [m for m in monitors if set(wanted.tags) <= {t.lower() for t in queries.scopes(m.type, m.query)}]
     return page_of(monitors, wanted)
+
+
+def blockers(session: Session, references: References, org_id: int, monitor_ids: Sequence[int],
+             now: datetime) -> tuple[list[int], dict[int, list[str]], list[int]]:
+    """Which of `monitor_ids` can be deleted: (deletable ids, {id: what names it}, ids not found)."""
+    known = {m.id for m in store.by_ids(session, org_id, monitor_ids)}
+    named = references.naming(session, org_id, sorted(known), now)
+    ids = list(dict.fromkeys(monitor_ids))
+    return [i for i in ids if i in known and i not in named], named, [i for i in ids if i not in known]
 
 
 def silences(session: Session, muter: Muter, monitor: Monitor, groups: Sequence[MonitorGroup], now: datetime) -> Matches:
