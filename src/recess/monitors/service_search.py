@@ -56,7 +56,7 @@ def _latest(ends: Sequence[Until]) -> Until:
 
 def _earliest(ends: Sequence[Until]) -> Until:
     bounded = [e for e in ends if e is not None]
-    return min(bounded) if len(bounded) == len(ends) and bounded else None
+    return min(bounded) if bounded else None
 
 
 def muting(silenced: dict[str, Until], names: Sequence[str]) -> tuple[Muting, dict[str, Muting]]:
