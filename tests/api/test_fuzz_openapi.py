@@ -309,9 +309,11 @@ def _objects(http: httpx.Client) -> tuple[Ids, Examples]:
         "name": "w", "query": "project:SEC AND priority:P1", "start_at": "2020-01-01T00:00:00Z", "end_at": "2040-01-01T00:00:00Z"}}})["data"]
     made("PUT", "/api/v2/maintenance_windows/{w}", {"data": {"type": "maintenance_window", "id": window["id"], "attributes": {
         "name": "w2", "end_at": "2041-01-01T00:00:00Z"}}}, w=window["id"])
+    project = made("POST", "/api/v2/cases/projects", {"data": {"type": "project", "attributes": {
+        "key": "SEC", "name": "security"}}})["data"]
     case = made("POST", "/api/v2/cases", {"data": {"type": "case", "attributes": {
         "title": "c", "description": "d", "priority": "P1", "attributes": {"env": ["prod"]}},
-        "relationships": {"project": {"data": {"id": "SEC", "type": "project"}}}}})["data"]
+        "relationships": {"project": {"data": {"id": project["id"], "type": "project"}}}}})["data"]
     ids = {
         "monitor_id": [str(service_check["id"]), str(metric["id"])],
         "downtime_id": [str(v1["id"]), v2["data"]["id"]],

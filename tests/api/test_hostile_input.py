@@ -159,8 +159,10 @@ CASES = [
     Case("a check name past its column", "POST", "/api/v1/check_run", "at most 200 characters", {"check": "c" * 201, "status": 0}),
     Case("a host name past its column", "POST", "/api/v1/check_run", "at most 255 characters",
          {"check": "app.up", "status": 0, "host_name": "h" * 256}),
-    Case("a case project past its column", "POST", "/api/v2/cases", "at most 64 characters",
-         {**case(), "data": {**case()["data"], "relationships": {"project": {"data": {"id": "P" * 65, "type": "project"}}}}}),
+    # A project is named by the id of one that exists (the projects API): a long one is not found.
+    Case("a case project past its column", "POST", "/api/v2/cases", "project not found",
+         {**case(), "data": {**case()["data"], "relationships": {"project": {"data": {"id": "P" * 65, "type": "project"}}}}},
+         status=404),
     Case("a degradation title one past its bound", "POST", STATUS_PAGES + "/{page}/degradations", f"at most {limits.NAME} characters",
          {"data": {"type": "degradations", "attributes": {"title": "t" * (limits.NAME + 1), "status": "investigating"}}}),
     Case("20,000 check runs", "POST", "/api/v1/check_run", f"at most {limits.CHECK_RUNS}",

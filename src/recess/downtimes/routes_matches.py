@@ -32,7 +32,7 @@ def _monitor_id(text: str) -> int:
     return int_id(text, "monitor_id")
 
 
-@router.get("/api/v2/monitor/{monitor_id}/downtime_matches", summary="Get active downtimes for a monitor")
+@router.get("/api/v2/monitor/{monitor_id:id}/downtime_matches", summary="Get active downtimes for a monitor")
 def downtime_matches(
     monitor_id: str,
     page_offset: int = Query(0, alias="page[offset]", ge=0, le=INT64_MAX),
@@ -58,7 +58,7 @@ def downtime_matches(
     ).body())
 
 
-@router.get("/api/v1/monitor/{monitor_id}/downtimes", summary="Get active downtimes for a monitor (v1)")
+@router.get("/api/v1/monitor/{monitor_id:id}/downtimes", summary="Get active downtimes for a monitor (v1)")
 def monitor_downtimes(
     monitor_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
     index: DowntimeIndex = Depends(downtime_index),

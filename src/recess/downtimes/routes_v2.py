@@ -114,7 +114,7 @@ def create_downtime(
     return json(body)
 
 
-@router.get("/{downtime_id}", summary="Get a downtime")
+@router.get("/{downtime_id:id}", summary="Get a downtime")
 async def get_downtime(
     downtime_id: str,
     include: str | None = Query(None, description="Comma-separated: created_by, monitor."),
@@ -131,7 +131,7 @@ async def get_downtime(
         return json(_single(session, row, now, wanted or None))
 
 
-@router.patch("/{downtime_id}", summary="Update a downtime")
+@router.patch("/{downtime_id:id}", summary="Update a downtime")
 def update_downtime(
     downtime_id: str, request: wire.UpdateRequest, principal: Principal = Depends(can_downtime), db: Database = Depends(database)
 ) -> Response:
@@ -154,7 +154,7 @@ def update_downtime(
         return json(_single(session, row, now, {"created_by"}))
 
 
-@router.delete("/{downtime_id}", summary="Cancel a downtime", status_code=204, response_class=Response)
+@router.delete("/{downtime_id:id}", summary="Cancel a downtime", status_code=204, response_class=Response)
 def cancel_downtime(
     downtime_id: str, principal: Principal = Depends(can_downtime), db: Database = Depends(database),
     notifier_: Notifier = Depends(notifier),

@@ -183,3 +183,13 @@ def due_ends(session: Session, now: datetime, limit: int = 200) -> Sequence[Down
 
 def next_due_end(session: Session) -> datetime | None:
     return session.scalar(select(func.min(Downtime.ends_next)).where(Downtime.canceled.is_(None)))
+
+
+def naming_monitors(session: Session, org_id: int, monitor_ids: Sequence[int]) -> Sequence[Downtime]:
+    """The org's downtimes, not canceled, that name one of `monitor_ids` by id."""
+    if not monitor_ids:
+        return []
+    return session.scalars(
+        select(Downtime).where(Downtime.org_id == org_id, Downtime.monitor_id.in_(list(monitor_ids)), Downtime.canceled.is_(None))
+        .order_by(Downtime.id)
+    ).all()

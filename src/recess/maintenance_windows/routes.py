@@ -95,7 +95,7 @@ def create_window(request: CreateRequest, principal: Principal = Depends(can_wri
         return json(Document(data=document(window)).body(), status=201)
 
 
-@router.put("/{maintenance_window_id}", summary="Update a maintenance window")
+@router.put("/{maintenance_window_id:id}", summary="Update a maintenance window")
 def update_window(maintenance_window_id: str, request: UpdateRequest, principal: Principal = Depends(can_write),
                   db: Database = Depends(database)) -> Response:
     a = request.data.attributes
@@ -113,7 +113,7 @@ def update_window(maintenance_window_id: str, request: UpdateRequest, principal:
         return json(Document(data=document(window)).body())
 
 
-@router.delete("/{maintenance_window_id}", summary="Delete a maintenance window", status_code=204, response_class=Response)
+@router.delete("/{maintenance_window_id:id}", summary="Delete a maintenance window", status_code=204, response_class=Response)
 def delete_window(maintenance_window_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
     with db.session() as session:
         service.delete(session, _found(session, principal.org_id, maintenance_window_id))

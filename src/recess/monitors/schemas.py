@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from recess.core.limits import GROUP_REPORTS, Int64, Name, PosixSeconds, ShortText, Tags, Text
 from recess.core.timefmt import iso_micro, posix
+from recess.monitors import assets
 from recess.monitors.model import Monitor, MonitorGroup
 
 _DEFAULT_OPTIONS: dict[str, Any] = {
@@ -28,6 +29,8 @@ class MonitorBody(BaseModel):
     tags: Tags | None = None
     options: dict[str, Any] | None = None
     priority: Int64 | None = None
+    assets: Any = None  # checked by rules (monitors.assets), in Datadog's words
+    draft_status: Any = None
 
     def given(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set}
@@ -90,6 +93,8 @@ def document(
         "deleted": iso_micro(monitor.deleted),
         "restricted_roles": None,
         "priority": monitor.priority,
+        "draft_status": monitor.draft_status,
+        "assets": assets.rendered(monitor.id, monitor.assets),
         "overall_state_modified": iso_micro(monitor.overall_state_modified),
         "overall_state": monitor.overall_state,
         "creator": {"name": creator.name, "handle": creator.email, "email": creator.email, "id": creator.id},

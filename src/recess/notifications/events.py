@@ -71,7 +71,7 @@ def event_link(id: str = Query(...)) -> Response:  # noqa: A002 - Datadog's para
     return RedirectResponse(f"/api/v1/events/{int(id)}", status_code=302)
 
 
-@router.get("/api/v1/events/{event_id}", summary="Get an event")
+@router.get("/api/v1/events/{event_id:id}", summary="Get an event")
 def get_event(event_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
               config: Settings = Depends(settings)) -> Response:
     wanted = int_id(event_id, "event_id")

@@ -179,7 +179,7 @@ async def favicon(domain_prefix: str, request: Request) -> Response:
     return await _serve(request, domain_prefix, "favicon", lambda _, page: images.decode(page.favicon))
 
 
-@router.get("/status-pages/{page_id}/view", response_class=HTMLResponse)
+@router.get("/status-pages/{page_id:id}/view", response_class=HTMLResponse)
 def internal_page(page_id: str, request: Request) -> HTMLResponse:
     """An internal page's `page_url`: shown to its org's users (their keys as headers), else a
     page saying it needs signing in. Public pages' ids lead to their public address.

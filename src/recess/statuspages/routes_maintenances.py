@@ -28,7 +28,7 @@ INCLUDES = ("created_by_user", "last_modified_by_user", "status_page")
 UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "maintenance")
 
 
-@router.post("/{page_id}/maintenances", summary="Create maintenance", status_code=201)
+@router.post("/{page_id:id}/maintenances", summary="Create maintenance", status_code=201)
 def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url),
@@ -43,7 +43,7 @@ def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base), 201)
 
 
-@router.post("/{page_id}/maintenances/backfill", summary="Create backfilled maintenance", status_code=201)
+@router.post("/{page_id:id}/maintenances/backfill", summary="Create backfilled maintenance", status_code=201)
 def backfill_maintenance(page_id: str, request: BackfillMaintenanceInRequest, include: str | None = Query(None),
                          actor: Principal = Depends(can_write_incidents), db: Database = Depends(database),
                          base: str = Depends(public_url)) -> Response:
@@ -72,7 +72,7 @@ def list_maintenances(
         return answer(documents.document(session, data, wanted, base, resources.offset_meta(page_offset, page_limit, len(rows))))
 
 
-@router.get("/{page_id}/maintenances/{maintenance_id}", summary="Get maintenance")
+@router.get("/{page_id:id}/maintenances/{maintenance_id:id}", summary="Get maintenance")
 def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                     db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
@@ -82,7 +82,7 @@ def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Que
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base))
 
 
-@router.patch("/{page_id}/maintenances/{maintenance_id}", summary="Update maintenance")
+@router.patch("/{page_id:id}/maintenances/{maintenance_id:id}", summary="Update maintenance")
 def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePatchRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url),
@@ -96,7 +96,7 @@ def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePa
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base))
 
 
-@router.patch("/{page_id}/maintenances/{maintenance_id}/updates/{update_id}", summary="Edit maintenance update")
+@router.patch("/{page_id:id}/maintenances/{maintenance_id:id}/updates/{update_id:id}", summary="Edit maintenance update")
 def patch_maintenance_update(page_id: str, maintenance_id: str, update_id: str, request: MaintenanceUpdateRequest,
                              include: str | None = Query(None), actor: Principal = Depends(can_write_incidents),
                              db: Database = Depends(database), base: str = Depends(public_url)) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term
+from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term, Text
 from recess.core.search.glob import compile_glob
 
 TagIndex = Mapping[str, frozenset[str]]
@@ -48,6 +48,8 @@ class _Emitter:
             return f"any(map({glob}, {values}))"
         if isinstance(node, Not):
             return f"(not {self.emit(node.child)})"
+        if isinstance(node, Text):
+            raise ValueError("free text has no key to match a tag set against (scopes never hold it)")
         joiner = " and " if isinstance(node, And) else " or "
         return "(" + joiner.join(self.emit(c) for c in node.children) + ")"
 
