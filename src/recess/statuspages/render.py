@@ -153,3 +153,8 @@ def history_page(snap: Snapshot, number: int) -> str:
 def sign_in(failed: bool) -> str:
     """The page anyone not signed in gets in place of an internal page (the same for every page)."""
     return _env.get_template("signin.html").render(css=CSS, js=JS, failed=failed)
+
+
+def notice(title: str, lines: list[str], form: Markup | None = None) -> str:
+    """A short page answering a form (subscriptions): a title, lines, maybe a button."""
+    return _env.get_template("notice.html").render(css=CSS, title=title, lines=lines, form=form)
