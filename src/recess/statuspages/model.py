@@ -129,3 +129,4 @@ class Subscriber(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmation_sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # at most one a RESEND_AFTER

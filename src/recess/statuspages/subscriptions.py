@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
@@ -34,6 +34,7 @@ from recess.statuspages import images, render, store
 from recess.statuspages.model import Degradation, Maintenance, StatusPage, Subscriber
 
 router = APIRouter(tags=["Status Pages"], include_in_schema=False)
+RESEND_AFTER = timedelta(minutes=10)  # an unconfirmed address is sent one confirmation per this long
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
 
@@ -177,9 +178,11 @@ def _subscribe(request: Request, prefix: str, address: str, chosen: list[str] | 
             return True  # already subscribed: nothing changes, and the answer does not say so
         if row is None:
             row = Subscriber(id=random_uuid(), page_id=page.id, org_id=page.org_id, email=address, created_at=now,
-                             token=secrets.token_urlsafe(32))
+                             token=secrets.token_urlsafe(32), confirmation_sent_at=now)
             session.add(row)
-        row.components = chosen
+        elif now - row.confirmation_sent_at < RESEND_AFTER:
+            return True  # pending, mailed lately: the form must not be a way to flood an inbox
+        row.components, row.confirmation_sent_at = chosen, now
         email.enqueue(session, page.org_id, f"status page {page.domain_prefix}",
                       _confirmation(page, shared.settings.smtp_from, row, _page_url(request, page)), now)
     return True

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("confirmed_at", recess.core.db.UTCDateTime(), nullable=True),
         sa.Column("created_at", recess.core.db.UTCDateTime(), nullable=False),
+        sa.Column("confirmation_sent_at", recess.core.db.UTCDateTime(), nullable=False),
         sa.UniqueConstraint("page_id", "email"),
         sa.UniqueConstraint("token"),
     )
