@@ -91,7 +91,8 @@ def _mail(page: StatusPage, sender: str, to: str, subject: str, text: str, html:
     if inline is not None:
         data, media_type = inline
         maintype, subtype = media_type.split("/", 1)
-        html_part = message.get_payload()[1]
+        html_part = next(p for p in message.iter_parts() if p.get_content_type() == "text/html")
+        assert isinstance(html_part, EmailMessage)
         html_part.add_related(data, maintype=maintype, subtype=subtype.split(";")[0], cid="<header-image>",
                               disposition="inline", filename="header")
     return message
