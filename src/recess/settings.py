@@ -30,16 +30,6 @@ class Settings(BaseSettings):
     # Request rate limits over core.ratelimit.DEFAULTS: "writes=600/60,check_run=off", or "off".
     rate_limits: str = ""
 
-    @field_validator("api_key", "app_key")
-    @classmethod
-    def _keys_are_long_enough(cls, value: str | None) -> str | None:
-        from recess.accounts.store import key_too_short  # read only here: settings import no feature
-
-        problem = key_too_short(value) if value else None
-        if problem:
-            raise ValueError(problem)  # never the value: it is a secret
-        return value
-
     @field_validator("rate_limits")
     @classmethod
     def _valid_rate_limits(cls, value: str) -> str:
@@ -54,6 +44,16 @@ class Settings(BaseSettings):
         from recess.notifications.targets import parse_allow  # read only here: settings import no feature
 
         parse_allow(value)  # a ValueError names the entry it cannot read
+        return value
+
+    @field_validator("api_key", "app_key")
+    @classmethod
+    def _keys_are_long_enough(cls, value: str | None) -> str | None:
+        from recess.accounts.store import key_too_short  # read only here: settings import no feature
+
+        problem = key_too_short(value) if value else None
+        if problem:
+            raise ValueError(problem)  # never the value: it is a secret
         return value
 
 
