@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationInfo, field_validator
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 
 from recess.core.jsonapi import Request, RequestData, RequestDataWithId
 from recess.statuspages.rules import http_url
