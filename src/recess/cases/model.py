@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recess.core.db import Base, UTCDateTime
@@ -10,6 +10,8 @@ from recess.core.db import Base, UTCDateTime
 
 class Case(Base):
     __tablename__ = "cases"
+    # One number per case of a project (SEC-1, SEC-2 …), whatever creates cases at once.
+    __table_args__ = (UniqueConstraint("org_id", "project", "number", name="uq_cases_project_number"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)

@@ -10,24 +10,43 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recess.cases.model import Case
 from recess.core import clock
+from recess.core.db import is_unique_violation
 from recess.core.ids import random_uuid
 from recess.maintenance_windows import service as maintenance_windows
+
+# How many numbers one create tries before giving up: each refused try means another case of the
+# project was committed meanwhile, so only that many creates at once could exhaust it.
+NUMBERING_ATTEMPTS = 100
 
 
 def create(session: Session, org_id: int, *, by: str, project: str, title: str, description: str, priority: str,
            attributes: Mapping[str, Sequence[str]]) -> Case:
-    """A new open case in `project` (a key such as SEC), numbered after the project's last case."""
-    last = session.scalar(select(func.max(Case.number)).where(Case.org_id == org_id, Case.project == project))
+    """A new open case in `project` (a key such as SEC), numbered after the project's last case.
+
+    Two creates at once may both read the same last number: the unique (org, project, number)
+    constraint refuses the later insert, and it takes the next number after the one committed
+    (each refusal means another case was committed, so this ends)."""
     now = clock.now()
-    case = Case(id=random_uuid(), org_id=org_id, project=project, number=(last or 0) + 1, title=title, description=description,
-                priority=priority, status="OPEN", attributes={key: list(values) for key, values in attributes.items()},
-                created_by=by, created_at=now, modified_at=now)
-    session.add(case)
-    return case
+    for attempt in range(NUMBERING_ATTEMPTS):
+        last = session.scalar(select(func.max(Case.number)).where(Case.org_id == org_id, Case.project == project))
+        case = Case(id=random_uuid(), org_id=org_id, project=project, number=(last or 0) + 1, title=title,
+                    description=description, priority=priority, status="OPEN",
+                    attributes={key: list(values) for key, values in attributes.items()},
+                    created_by=by, created_at=now, modified_at=now)
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            return case
+        except IntegrityError as exc:
+            if not is_unique_violation(exc) or attempt == NUMBERING_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def get(session: Session, org_id: int, case_id: str) -> Case | None:
