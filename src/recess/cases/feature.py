@@ -2,5 +2,6 @@
 
 from recess.cases import routes
 from recess.core.application import Feature
+from recess.cases.answers import answers
 
-feature = Feature("cases", routers=[routes.router])
+feature = Feature("cases", routers=[routes.router], answers=answers)

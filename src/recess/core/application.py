@@ -92,6 +92,8 @@ class Feature:
     jobs: Callable[[Services], Sequence[Job]] = field(default=lambda _services: ())
     # Background loops beyond the scheduler (started after it, stopped before it).
     workers: Callable[[Services], Sequence[Any]] = field(default=lambda _services: ())
+    # What its routes answer, for /openapi.json: success bodies and path parameter formats.
+    answers: openapi.Answers = field(default_factory=dict)
 
 
 def build(settings: Settings, features: Sequence[Feature], *, description: str) -> FastAPI:
@@ -132,7 +134,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     app.state.metrics = metrics
     shapes = errors.ErrorShapes([prefix for feature in features for prefix in feature.object_error_prefixes])
     errors.install(app, shapes)
-    openapi.install(app, shapes)
+    answers = {endpoint: answer for feature in features for endpoint, answer in feature.answers.items()}
+    openapi.install(app, shapes, openapi.by_operation([r for feature in features for r in feature.routers], answers))
     app.add_middleware(JsonBodies)
     from recess.core.ratelimit import RateLimits  # it imports this module (Key, Services)
     app.add_middleware(RateLimits, services=shared, shapes=shapes)  # inside ObserveRequests: 429s are measured

@@ -7,6 +7,7 @@ from recess.core.scheduler import Job
 from recess.statuspages import public, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
 from recess.statuspages.service_maintenances import advance_maintenances
 from recess.statuspages.http import PREFIX
+from recess.statuspages.answers import answers
 
 
 def _jobs(services: Services) -> list[Job]:
@@ -21,4 +22,5 @@ feature = Feature(
              public.router],
     object_error_prefixes=[PREFIX],  # Status Pages answer JSON:API error objects
     jobs=_jobs,
+    answers=answers,
 )

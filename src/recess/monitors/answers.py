@@ -1,0 +1,79 @@
+"""What the monitor routes answer, for `/openapi.json` (see `recess.core.openapi.Answer`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from recess.core.openapi import INT64, Answer
+from recess.monitors import routes
+
+
+class CreatorAnswer(BaseModel):
+    id: int
+    name: str | None
+    handle: str
+    email: str
+
+
+class MonitorAnswer(BaseModel):
+    """A v1 monitor (`state` with `group_states`, `matching_downtimes` with `with_downtimes`)."""
+
+    id: int
+    org_id: int
+    type: str
+    name: str
+    message: str
+    tags: list[str]
+    query: str
+    options: dict[str, Any]
+    multi: bool
+    priority: int | None
+    created_at: int
+    created: str
+    modified: str
+    deleted: str | None
+    restricted_roles: list[str] | None
+    overall_state: str | None
+    overall_state_modified: str | None
+    creator: CreatorAnswer
+    state: dict[str, Any] | None = None
+    matching_downtimes: list[dict[str, Any]] | None = None
+
+
+class DeletedMonitorAnswer(BaseModel):
+    deleted_monitor_id: int
+
+
+class CheckRunAnswer(BaseModel):
+    status: str
+
+
+class StateAnswer(BaseModel):
+    monitor_id: int
+    overall_state: str | None
+    groups: dict[str, dict[str, Any]]
+
+
+class HistoryAnswer(BaseModel):
+    data: list[dict[str, Any]]  # group, from, to, at, tags, cause
+
+
+class NotificationsAnswer(BaseModel):
+    data: list[dict[str, Any]]  # each notification, muted or not, with its deliveries
+
+
+MONITOR = {"monitor_id": INT64}
+
+answers = {
+    routes.create_monitor: Answer(MonitorAnswer),
+    routes.list_monitors: Answer(list[MonitorAnswer]),
+    routes.get_monitor: Answer(MonitorAnswer, MONITOR),
+    routes.update_monitor: Answer(MonitorAnswer, MONITOR),
+    routes.delete_monitor: Answer(DeletedMonitorAnswer, MONITOR),
+    routes.submit_check_run: Answer(CheckRunAnswer),
+    routes.report_state: Answer(StateAnswer, MONITOR),
+    routes.state_history: Answer(HistoryAnswer, MONITOR),
+    routes.monitor_notifications: Answer(NotificationsAnswer, MONITOR),
+}
