@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity"}
@@ -51,15 +52,28 @@ class ErrorShapes:
     def object_style(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.object_prefixes)
 
-    def response(self, path: str, status: int, messages: list[str], title: str | None = None) -> JSONResponse:
-        return error_response(status, messages, title, objects=self.object_style(path))
+    def response(self, path: str, status: int, messages: list[str], title: str | None = None,
+                 headers: dict[str, str] | None = None) -> JSONResponse:
+        return error_response(status, messages, title, objects=self.object_style(path), headers=headers)
 
 
-def error_response(status: int, messages: list[str], title: str | None = None, *, objects: bool = False) -> JSONResponse:
+def error_response(status: int, messages: list[str], title: str | None = None, *, objects: bool = False,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
     if objects:
         errors: list[Any] = [{"title": title or "Generic Error", "detail": m} for m in messages]
-        return JSONResponse({"errors": errors}, status_code=status, media_type="application/vnd.api+json")
-    return JSONResponse({"errors": messages}, status_code=status)
+        return JSONResponse({"errors": errors}, status_code=status, media_type="application/vnd.api+json", headers=headers)
+    return JSONResponse({"errors": messages}, status_code=status, headers=headers)
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers at this path, for a 405's `Allow` (routing
+    raises the 405 from the first route matching the path, which knows only its own methods)."""
+    allowed = [method for method in _METHODS
+               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.router.routes)]
+    return ", ".join(allowed)
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -115,7 +129,10 @@ def install(app: FastAPI, shapes: ErrorShapes) -> None:
         message = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
         if exc.status_code == 404 and message == "Not Found":
             message = f"Not found: {request.method} {request.url.path}"
-        return error_response(request.url.path, exc.status_code, [message])
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+        return shapes.response(request.url.path, exc.status_code, [message], headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -18,7 +18,7 @@ from recess.core.application import services
 from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request, describe
 from recess.core.http import database, json
-from recess.core.params import int_id
+from recess.core.params import INT64_MAX, int_id
 from recess.core.timefmt import iso_micro
 from recess.monitors import evaluate, ingest, rules, service, store
 from recess.monitors import schemas as wire
@@ -90,8 +90,9 @@ def create_monitor(
 @router.get("/api/v1/monitor", summary="Get all monitors")
 def list_monitors(
     name: str | None = Query(None), tags: str | None = Query(None), monitor_tags: str | None = Query(None),
-    group_states: str | None = Query(None), with_downtimes: bool = Query(True), id_offset: int | None = Query(None),
-    page: int | None = Query(None, ge=0), page_size: int | None = Query(None, ge=1, le=1000),
+    group_states: str | None = Query(None), with_downtimes: bool = Query(True),
+    id_offset: int | None = Query(None, ge=-INT64_MAX - 1, le=INT64_MAX),  # ids are int64
+    page: int | None = Query(None, ge=0, le=INT64_MAX), page_size: int | None = Query(None, ge=1, le=1000),
     principal: Principal = Depends(can_read), db: Database = Depends(database),
     muter_: Muter = Depends(muter),
 ) -> Response:

@@ -3,6 +3,7 @@ notifications with their deliveries (a recess extension)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -15,7 +16,7 @@ from recess.core.application import settings
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json
-from recess.core.params import int_id
+from recess.core.params import INT64_MAX, int_id
 from recess.core.timefmt import from_posix, posix
 from recess.notifications import history
 from recess.notifications.model import Notification
@@ -24,6 +25,8 @@ from recess.settings import Settings
 
 router = APIRouter(tags=["Events"])
 PAGE = 1000
+# The instants a `datetime` holds, in POSIX seconds: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+MIN_POSIX, MAX_POSIX = -62_135_596_800, 253_402_300_799
 
 
 def event_document(n: Notification, public_url: str) -> dict[str, Any]:
@@ -41,9 +44,10 @@ def event_document(n: Notification, public_url: str) -> dict[str, Any]:
 
 @router.get("/api/v1/events", summary="Get a list of events")
 def list_events(
-    start: int = Query(..., description="POSIX timestamp"), end: int = Query(..., description="POSIX timestamp"),
+    start: int = Query(..., description="POSIX timestamp", ge=MIN_POSIX, le=MAX_POSIX),
+    end: int = Query(..., description="POSIX timestamp", ge=MIN_POSIX, le=MAX_POSIX),
     tags: str | None = Query(None), sources: str | None = Query(None), priority: str | None = Query(None),
-    page: int = Query(0, ge=0), unaggregated: bool | None = Query(None), exclude_aggregate: bool | None = Query(None),
+    page: int = Query(0, ge=0, le=INT64_MAX), unaggregated: bool | None = Query(None), exclude_aggregate: bool | None = Query(None),
     principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
     config: Settings = Depends(settings),
 ) -> Response:
@@ -55,7 +59,8 @@ def list_events(
         return json({"events": [], "status": "ok"})
     wanted = [t.strip().lower() for t in (tags or "").split(",") if t.strip()]
     with db.read() as session:
-        rows = history.between(session, principal.org_id, from_posix(start), from_posix(end + 1), wanted)
+        until = from_posix(end + 1) if end < MAX_POSIX else datetime.max.replace(tzinfo=UTC)  # `end` is a whole second
+        rows = history.between(session, principal.org_id, from_posix(start), until, wanted)
     return json({"events": [event_document(r, config.public_url) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
 
 

@@ -48,13 +48,13 @@ def _describe_urls(schema: JsonDict) -> None:
 class ComponentIn(_Body):
     name: StrictStr = Field(min_length=1)
     type: Literal["component", "group"] = "component"
-    position: StrictInt | None = Field(None, ge=0)
+    position: StrictInt | None = Field(None, ge=0, le=2**31 - 1)  # the column is a 32-bit integer
     components: list[ComponentIn] | None = None
 
 
 class ComponentPatch(_Body):
     name: StrictStr | None = Field(None, min_length=1)
-    position: StrictInt | None = Field(None, ge=0)
+    position: StrictInt | None = Field(None, ge=0, le=2**31 - 1)  # the column is a 32-bit integer
 
 
 class PageAttributes(_Body):
