@@ -9,26 +9,37 @@ from typing import Any
 import httpx
 
 
-def _ok(answer: httpx.Response) -> dict[str, Any]:
-    assert answer.status_code in (200, 201, 202), (answer.request.method, answer.request.url, answer.status_code, answer.text)
-    return answer.json()  # type: ignore[no-any-return]
+def seed(http: httpx.Client, answers: list[httpx.Response] | None = None) -> dict[str, str]:
+    """Objects of every kind, and the path parameter values that name them; each answer is added
+    to `answers` (to be checked against the document: these creates are the valid requests a
+    fuzzer rarely makes)."""
 
+    def _ok(answer: httpx.Response) -> dict[str, Any]:
+        assert answer.status_code in (200, 201, 202), (answer.request.method, answer.request.url, answer.status_code, answer.text)
+        if answers is not None:
+            answers.append(answer)
+        return answer.json()  # type: ignore[no-any-return]
 
-def seed(http: httpx.Client) -> dict[str, str]:
-    """Objects of every kind, and the path parameter values that name them."""
     tag = secrets.token_hex(3)
     now = int(time.time())
+    # A monitor evaluated outside recess: its state reports make transitions, and so events.
     monitor = _ok(http.post("/api/v1/monitor", json={
-        "name": f"seed {tag}", "type": "service check", "query": f'"seed.{tag}".over("*").by("host").last(2).count_by_status()',
-        "message": "@webhook-seed", "tags": ["env:seed"]}))
-    _ok(http.post("/api/v1/check_run", json=[{"check": f"seed.{tag}", "host_name": "h1", "status": 2, "tags": ["env:seed"]}]))
-    _ok(http.post(f"/api/v1/monitor/{monitor['id']}/state", json={"groups": []})) if monitor["type"] == "metric alert" else None
+        "name": f"seed {tag}", "type": "metric alert", "query": "avg(last_5m):avg:system.cpu.user{env:seed} by {host} > 90",
+        "message": "@webhook-seed", "tags": ["env:seed"], "options": {"thresholds": {"critical": 90}}}))
+    _ok(http.post(f"/api/v1/monitor/{monitor['id']}/state",
+                  json={"groups": [{"name": "host:h1", "status": "Alert", "tags": ["host:h1", "env:seed"]}]}))
     webhook = _ok(http.post("/api/v1/integration/webhooks/configuration/webhooks",
                             json={"name": f"seed-{tag}", "url": "https://example.com/hook"}))
     v1 = _ok(http.post("/api/v1/downtime", json={"scope": ["env:seed"], "monitor_id": monitor["id"], "end": now + 3600}))
     v2 = _ok(http.post("/api/v2/downtime", json={"data": {"type": "downtime", "attributes": {
         "scope": "env:seed", "monitor_identifier": {"monitor_tags": ["env:seed"]},
         "schedule": {"start": None, "end": None}}}}))
+    _ok(http.patch(f"/api/v2/downtime/{v2['data']['id']}", json={"data": {"id": v2["data"]["id"], "type": "downtime",
+                                                                          "attributes": {"message": "seeded"}}}))
+    _ok(http.post("/api/v2/downtime/preview", json={"data": {"type": "downtime", "attributes": {
+        "scope": "env:seed", "monitor_identifier": {"monitor_tags": ["*"]}}}}))
+    _ok(http.post("/api/v1/downtime", json={"scope": [f"seed:{tag}"], "end": now + 3600}))
+    _ok(http.post("/api/v1/downtime/cancel/by_scope", json={"scope": f"seed:{tag}"}))
     page = _ok(http.post("/api/v2/statuspages", json={"data": {"type": "status_pages", "attributes": {
         "name": "Seed", "domain_prefix": f"seed-{tag}", "type": "public", "visualization_type": "bars_only",
         "components": [{"name": "API", "type": "component"},
