@@ -10,7 +10,6 @@ import argparse
 import os
 import random
 import secrets
-import subprocess
 import sys
 import tempfile
 import time

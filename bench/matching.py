@@ -1,8 +1,15 @@
 """Mute decisions per second: which active downtimes cover one monitor group.
 
 Builds the in-memory DowntimeIndex that muting uses, over 1,000 / 10,000 / 100,000 downtimes,
-and decides for 10,000 monitor groups (1,000 monitors x 10 groups). Prints figures; asserts
-nothing. The cost of a decision follows the candidates it examines, not the downtime count.
+and decides for 10,000 monitor groups. Prints figures; asserts nothing. The cost of a decision
+follows the candidates it examines, not the downtime count.
+
+The org grows with its downtimes: ten times the downtimes come with ten times the hosts,
+services, monitors and teams they name (two hosts per downtime; a service, a monitor and a team
+per 20, 50 and 50 downtimes), so
+the number of downtimes that really cover one group stays about the same. (Holding the hosts
+fixed while adding downtimes would make every group covered by more and more of them, and a
+decision must list each one that mutes it.)
 
     python bench/matching.py [--groups 10000] [--sizes 1000,10000,100000]
 """
@@ -10,6 +17,7 @@ nothing. The cost of a decision follows the candidates it examines, not the down
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 import random
 import sys
 import time
@@ -23,44 +31,57 @@ from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_ta
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 MONITORS = 1000
 ORG = 1
-GLOBAL = 20  # org-wide downtimes without a required term: a handful in any real org
+GLOBAL = 5  # org-wide downtimes without a required term: a handful in any real org
 
 
-def downtime(i: int, rng: random.Random) -> Entry:
+@dataclass(frozen=True)
+class Org:
+    hosts: int
+    services: int
+    monitors: int
+    teams: int
+
+
+def org_of(size: int) -> Org:
+    return Org(hosts=max(50, size // 2), services=max(5, size // 20), monitors=max(10, size // 50), teams=max(5, size // 50))
+
+
+def downtime(i: int, rng: random.Random, org: Org) -> Entry:
     """A realistic mix: host and service scopes, monitor-specific, team-tag downtimes, a few global."""
     kind = i % 20
     start = NOW - timedelta(hours=1)
     end = NOW + timedelta(hours=rng.choice([-0.5, 1, 2, 24]))  # some already over
     monitor_id, monitor_tags = None, ["*"]
     if kind < 10:
-        scope = f"host:h{rng.randrange(50_000)}"
+        scope = f"host:h{rng.randrange(org.hosts)}"
     elif kind < 14:
-        scope = f"service:s{rng.randrange(5_000)} env:(prod OR staging)"
+        scope = f"service:s{rng.randrange(org.services)} env:(prod OR staging)"
     elif kind < 17:
-        scope, monitor_id = f"role:{rng.choice(['web', 'db'])} -env:dev", rng.randrange(MONITORS)
+        scope, monitor_id = f"role:{rng.choice(['web', 'db'])} -env:dev", rng.randrange(org.monitors)
     else:
-        scope, monitor_tags = "env:(prod OR staging) -role:db", [f"team:t{rng.randrange(500)}"]
+        scope, monitor_tags = "env:(prod OR staging) -role:db", [f"team:t{rng.randrange(org.teams)}"]
     return Entry(id=i, uuid=str(i), org_id=ORG, scope=scope, monitor_id=monitor_id,
                  monitor_tags=monitor_tag_set(monitor_tags), schedule=OneTime(start, end))
 
 
 def build(size: int, rng: random.Random) -> DowntimeIndex:
     index = DowntimeIndex()
+    org = org_of(size)
     for i in range(size - GLOBAL):
-        index.put(downtime(i, rng))
+        index.put(downtime(i, rng, org))
     for i in range(size - GLOBAL, size):
         index.put(Entry(id=i, uuid=str(i), org_id=ORG, scope=rng.choice(["env:(prod OR staging) -az:z1", "-env:dev -role:web"]), monitor_id=None,
                         monitor_tags=monitor_tag_set(["*"]), schedule=OneTime(NOW - timedelta(hours=1), NOW + timedelta(hours=2))))
     return index
 
 
-def groups(count: int, rng: random.Random) -> list[tuple[int, frozenset[str], object]]:
+def groups(count: int, rng: random.Random, org: Org) -> list[tuple[int, frozenset[str], object]]:
     out = []
     for g in range(count):
-        monitor_id = g % MONITORS
-        monitor_tags = monitor_tag_set([f"team:t{monitor_id % 500}", f"service:s{monitor_id % 5000}"])
-        tags = [f"host:h{rng.randrange(50_000)}", f"env:{rng.choice(['prod', 'staging', 'dev'])}",
-                f"service:s{rng.randrange(5_000)}", f"role:{rng.choice(['web', 'db'])}", f"az:z{rng.randrange(6)}"]
+        monitor_id = rng.randrange(org.monitors)
+        monitor_tags = monitor_tag_set([f"team:t{monitor_id % org.teams}", f"service:s{monitor_id % org.services}"])
+        tags = [f"host:h{rng.randrange(org.hosts)}", f"env:{rng.choice(['prod', 'staging', 'dev'])}",
+                f"service:s{rng.randrange(org.services)}", f"role:{rng.choice(['web', 'db'])}", f"az:z{rng.randrange(6)}"]
         out.append((monitor_id, monitor_tags, group_of(",".join(tags[:1]), tags)))
     return out
 
@@ -71,14 +92,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     args = parser.parse_args()
     rng = random.Random(7)
-    sample = groups(args.groups, rng)
-    print(f"{args.groups} monitor groups over {MONITORS} monitors; {GLOBAL} org-wide downtimes in every size")
+    print(f"{args.groups} monitor groups; {GLOBAL} org-wide downtimes in every size; the org grows with its downtimes")
     print(f"{'downtimes':>10} {'build s':>9} {'decisions/s':>13} {'µs/decision':>12} {'candidates':>11} {'muted':>7}")
     for size in (int(s) for s in args.sizes.split(",")):
+        sample = groups(args.groups, rng, org_of(size))
         started = time.perf_counter()
         index = build(size, rng)
         built = time.perf_counter() - started
-        for monitor_id, monitor_tags, group in sample[:100]:  # warm the window caches
+        for monitor_id, monitor_tags, group in sample:  # warm the window caches: a steady state is measured
             index.matching(ORG, monitor_id, monitor_tags, group, NOW)
         candidates = sum(len(index._candidates(ORG, m, t, (g,))) for m, t, g in sample) / len(sample)
         muted = 0

@@ -38,6 +38,7 @@ class Server:
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    args: tuple[str, ...] = ()  # more `recess serve` arguments
 
     def headers(self, api_key: str | None = None, app_key: str | None = None) -> dict[str, str]:
         return {"DD-API-KEY": api_key or self.api_key, "DD-APPLICATION-KEY": app_key or self.app_key}
@@ -83,7 +84,7 @@ class Server:
         log = self.log_path.open("ab")
         port = int(self.url.rsplit(":", 1)[1])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "recess", "serve", "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-m", "recess", "serve", "--port", str(port), "--log-level", "warning", *self.args],
             env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

@@ -64,6 +64,8 @@ def serve(
     port: int = typer.Option(8080, help="Port to listen on."),
     log_level: str = typer.Option("info", help="debug, info, warning or error; debug also shows tracebacks of start-up errors."),
     access_log: bool = typer.Option(False, "--access-log", help="Log one line per request (also RECESS_ACCESS_LOG=1)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Processes serving requests (uvicorn's own workers); one runs the "
+                                "scheduler and deliveries on SQLite, all share them on PostgreSQL."),
 ) -> None:
     """Start the API server (migrating the database first)."""
     import uvicorn
@@ -88,8 +90,11 @@ def serve(
         get_settings.cache_clear()
     logging.getLogger("recess").info(
         "recess %s starting: database %s, listening on http://%s:%d", __version__, where, host, port)
+    if workers > 1:
+        # uvicorn starts each worker afresh: it sets up its logging from these (see create_app).
+        os.environ["RECESS_WORKER_LOG_LEVEL"] = log_level
     uvicorn.run("recess.app:create_app", factory=True, host=host, port=port, log_level=log_level.lower(), http=HTTP,
-                access_log=False, log_config=None)
+                access_log=False, log_config=None, workers=workers)
 
 
 @app.command()

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     access_log: bool = False
     # "text" (timestamp, level, logger, message) or "json" (one object a line).
     log_format: Literal["text", "json"] = "text"
+    # The largest request body accepted, in bytes; a larger one is answered 413 unread.
+    max_body_bytes: int = Field(1_048_576, ge=1024, le=1_073_741_824)
     # Request rate limits over core.ratelimit.DEFAULTS: "writes=600/60,check_run=off", or "off".
     rate_limits: str = ""
 

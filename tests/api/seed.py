@@ -61,8 +61,10 @@ def seed(http: httpx.Client, answers: list[httpx.Response] | None = None) -> dic
                                                         "in_progress_description": "i", "completed_description": "c"}}}))
     window = _ok(http.post("/api/v2/maintenance_windows", json={"data": {"type": "maintenance_window", "attributes": {
         "name": "w", "query": "project:SEED", "start_at": start, "end_at": end}}}))
-    case = _ok(http.post("/api/v2/cases", json={"data": {"type": "case", "attributes": {"title": "c"},
-                                                          "relationships": {"project": {"data": {"id": "SEED", "type": "project"}}}}}))
+    project = _ok(http.post("/api/v2/cases/projects", json={"data": {"type": "project", "attributes": {
+        "key": f"S{tag.upper()}", "name": "Seed"}}}))
+    case = _ok(http.post("/api/v2/cases", json={"data": {"type": "case", "attributes": {"title": "c"}, "relationships": {
+        "project": {"data": {"id": project["data"]["id"], "type": "project"}}}}}))
     events = _ok(http.get("/api/v1/events", params={"start": now - 3600, "end": now + 3600}))["events"]
     return {
         "monitor_id": str(monitor["id"]), "webhook_name": webhook["name"], "v1_downtime_id": str(v1["id"]),
@@ -72,6 +74,6 @@ def seed(http: httpx.Client, answers: list[httpx.Response] | None = None) -> dic
         "maintenance_update_id": maintenance["data"]["attributes"]["updates"][0]["id"],
         "degradation_template_id": degradation_template["data"]["id"],
         "maintenance_template_id": maintenance_template["data"]["id"],
-        "maintenance_window_id": window["data"]["id"], "case_id": case["data"]["id"],
+        "maintenance_window_id": window["data"]["id"], "case_id": case["data"]["id"], "project_id": project["data"]["id"],
         "event_id": str(events[0]["id"]) if events else "1",
     }

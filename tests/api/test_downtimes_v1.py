@@ -246,7 +246,8 @@ def test_cancel(api: DowntimesV1, server: Server) -> None:
         api.get_downtime(0)
     assert errors_of(missing_get.value) == ["Downtime not found"]
     with server.http() as http:
-        assert http.get("/api/v1/downtime/abc").status_code == 400
+        assert http.get("/api/v1/downtime/12abc").status_code == 400  # shaped like an id, malformed
+        assert http.get("/api/v1/downtime/abc").status_code == 404  # a word: a sub-path, never an id
 
 
 def test_cancel_by_scope_touches_only_v1(fresh: DowntimesV1, server: Server) -> None:

@@ -15,6 +15,7 @@ from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from datadog_api_client.v2.model.case_create_request import CaseCreateRequest
 from datadog_api_client.v2.model.maintenance_window_create_request import MaintenanceWindowCreateRequest
 from datadog_api_client.v2.model.maintenance_window_update_request import MaintenanceWindowUpdateRequest
+from datadog_api_client.v2.model.project_create_request import ProjectCreateRequest
 
 from tests.api.conftest import configuration, errors_of
 from tests.conftest import Server
@@ -34,6 +35,13 @@ def build(cls: type, data: dict[str, Any], client: ApiClient) -> Any:
 def window(api: CaseManagementApi, client: ApiClient, query: str, start: datetime, end: datetime, name: str = "Weekly maintenance") -> Any:
     return api.create_maintenance_window(body=build(MaintenanceWindowCreateRequest, {"data": {"type": "maintenance_window", "attributes": {
         "name": name, "query": query, "start_at": start.isoformat(), "end_at": end.isoformat()}}}, client))
+
+
+def project(api: CaseManagementApi, client: ApiClient, key: str) -> str:
+    """A project's id: cases belong to projects that exist."""
+    made = api.create_project(body=build(ProjectCreateRequest, {"data": {"type": "project", "attributes": {
+        "key": key, "name": f"{key} project"}}}, client))
+    return str(made.data.id)
 
 
 def case(api: CaseManagementApi, client: ApiClient, project: str, priority: str, tags: dict[str, list[str]] | None = None) -> Any:
@@ -96,9 +104,10 @@ def test_bad_input(client: ApiClient, server: Server) -> None:
 
 def test_cases_inside_and_outside_windows(client: ApiClient) -> None:
     api = CaseManagementApi(client)
-    in_sec = case(api, client, "SEC", "P1")
-    other_project = case(api, client, "OPS", "P1")
-    low = case(api, client, "SEC", "P3")
+    sec, ops = project(api, client, "SEC"), project(api, client, "OPS")
+    in_sec = case(api, client, sec, "P1")
+    other_project = case(api, client, ops, "P1")
+    low = case(api, client, sec, "P3")
     assert in_sec.data.attributes.key == "SEC-1" and low.data.attributes.key == "SEC-2"
     assert in_sec.data.attributes.to_dict()["notifications_suppressed"] is False  # no window yet
     now = datetime.now(UTC)

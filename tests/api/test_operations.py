@@ -48,7 +48,8 @@ def make_server(backend: str, tmp: Path, request: pytest.FixtureRequest, db_url:
     url = f"http://127.0.0.1:{free_port()}"
     api_key, app_key = secrets.token_hex(16), secrets.token_hex(20)
     full = {**clean_env(), "RECESS_DATABASE_URL": db_url, "RECESS_API_KEY": api_key, "RECESS_APP_KEY": app_key,
-            "RECESS_DELIVERY_TIMEOUT": "2", "RECESS_PUBLIC_URL": url, **env}
+            "RECESS_DELIVERY_TIMEOUT": "2", "RECESS_PUBLIC_URL": url,
+            "RECESS_WEBHOOK_ALLOW": "127.0.0.1/32", **env}  # the tests' receivers listen on loopback
     return Server(url=url, database_url=db_url, api_key=api_key, app_key=app_key, backend=backend, env=full,
                   log_path=tmp / "server.log")
 

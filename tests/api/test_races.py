@@ -90,7 +90,11 @@ def test_one_status_page_of_a_domain_prefix(server: Server) -> None:
 
 
 def test_case_numbers_are_unique_under_concurrent_creates(server: Server) -> None:
-    project = f"R{secrets.token_hex(3).upper()}"
+    with server.http() as http:
+        made = http.post("/api/v2/cases/projects", json={"data": {"type": "project", "attributes": {
+            "key": f"R{secrets.token_hex(3).upper()}", "name": "Race"}}})
+        assert made.status_code == 201, made.text
+        project = made.json()["data"]["id"]
 
     def create(http: httpx.Client, i: int) -> httpx.Response:
         return http.post("/api/v2/cases", json={"data": {"type": "case", "attributes": {"title": f"Case {i}"},

@@ -184,7 +184,7 @@ def test_defaults_are_generous_and_off_turns_them_off(tmp_path: Path) -> None:
     with in_process(tmp_path, "") as client:
         answer = client.get("/api/v1/validate")
         assert answer.status_code == 200
-        assert answer.headers["x-ratelimit-limit"] == "60000" and answer.headers["x-ratelimit-period"] == "60"
+        assert answer.headers["x-ratelimit-limit"] == "600000" and answer.headers["x-ratelimit-period"] == "60"
     with in_process(tmp_path, "off") as client:
         answer = client.get("/api/v1/validate")
         assert answer.status_code == 200 and not any(h.startswith("x-ratelimit") for h in answer.headers)

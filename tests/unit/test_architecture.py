@@ -2,6 +2,8 @@
 
     core <- accounts <- monitors -> notifications <- downtimes, statuspages, maintenance_windows, cases
                         monitors <- downtimes;  maintenance_windows <- cases
+    statuspages, downtimes, monitors <- bindings (status pages tell it of maintenances through
+                                                  their own MaintenanceListener interface)
 
 Notifications ask "is this group muted" through their own Muter interface, so they import no
 feature that mutes; downtimes reach monitors (their groups), never the reverse. A new import
@@ -14,7 +16,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "recess"
-FEATURES = {"accounts", "downtimes", "monitors", "notifications", "statuspages", "maintenance_windows", "cases"}
+FEATURES = {"accounts", "downtimes", "monitors", "notifications", "statuspages", "maintenance_windows", "cases", "bindings"}
 ALLOWED = {
     "accounts": set(),
     "notifications": {"accounts"},
@@ -23,6 +25,7 @@ ALLOWED = {
     "statuspages": {"accounts", "notifications"},
     "maintenance_windows": {"accounts", "notifications"},
     "cases": {"accounts", "notifications", "maintenance_windows"},
+    "bindings": {"accounts", "notifications", "statuspages", "downtimes", "monitors"},
 }
 
 

@@ -17,7 +17,9 @@ from functools import lru_cache
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from recess.core.search import And, MatchAll, Node, Not, Or, Term, compile_matcher, index_tags, parse, required_terms
+from recess.core.search import (
+    And, MatchAll, Node, Not, Or, Term, clauses_match, clauses_of, compile_matcher, index_tags, parse, required_terms,
+)
 from recess.core.search.parser import SearchSyntaxError, parse_with_grammar
 
 # --- the reference: obviously correct, slow, and independent of matcher.py ---------------------
@@ -281,6 +283,26 @@ def cases(draw: st.DrawFn) -> tuple[Node, list[str]]:
 def test_compiled_matcher_equals_reference(case: tuple[Node, list[str]]) -> None:
     tree, tags = case
     assert compile_matcher(tree)(index_tags(tags)) is evaluate(tree, tag_pairs(tags))
+    clauses = clauses_of(tree)  # the uncompiled form of simple scopes agrees too
+    if clauses is not None:
+        assert clauses_match(clauses, index_tags(tags)) is evaluate(tree, tag_pairs(tags))
+
+
+simple_trees = st.lists(st.one_of(
+    terms.filter(lambda t: t.is_exact), terms.filter(lambda t: t.is_exact).map(Not),
+    st.tuples(keys, st.lists(st.sampled_from(["a", "b", "ab", "x"]), min_size=2, max_size=3)).map(
+        lambda kv: Or(tuple(Term(kv[0].lower(), v) for v in kv[1]))),
+), min_size=1, max_size=4).map(lambda parts: parts[0] if len(parts) == 1 else And(tuple(parts)))
+
+
+@SETTINGS
+@given(st.data())
+def test_simple_scopes_match_as_compiled(data: st.DataObject) -> None:
+    tree = data.draw(simple_trees)
+    tags = data.draw(tag_lists(tree))
+    clauses = clauses_of(tree)
+    assert clauses is not None, tree
+    assert clauses_match(clauses, index_tags(tags)) is compile_matcher(tree)(index_tags(tags)) is evaluate(tree, tag_pairs(tags))
 
 
 @st.composite

@@ -271,3 +271,11 @@ def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
     if not wanted:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def users_by_uuid(session: Session, org_id: int, uuids: Iterable[str]) -> dict[str, User]:
+    """The org's users among `uuids` (lower-case UUIDs), by UUID; another org's users are absent."""
+    wanted = {u.lower() for u in uuids}
+    if not wanted:
+        return {}
+    return {u.uuid: u for u in session.scalars(select(User).where(User.org_id == org_id, User.uuid.in_(wanted)))}

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from recess.cases import routes
-from recess.core.answers import RelationshipAnswer
+from recess.cases import routes, routes_projects
+from recess.core.answers import RelationshipAnswer, ResourceAnswer
 from recess.core.openapi import UUID, Answer
 
 
@@ -37,9 +37,35 @@ class CaseAnswer(BaseModel):
 
 class CaseDocument(BaseModel):
     data: CaseAnswer
+    included: list[ResourceAnswer] | None = None
+
+
+class ProjectAttributesAnswer(BaseModel):
+    key: str
+    name: str
+    restricted: bool
+    enabled_custom_case_types: list[str]
+
+
+class ProjectAnswer(BaseModel):
+    id: str
+    type: Literal["project"]
+    attributes: ProjectAttributesAnswer
+
+
+class ProjectDocument(BaseModel):
+    data: ProjectAnswer
+
+
+class ProjectListDocument(BaseModel):
+    data: list[ProjectAnswer]
 
 
 answers = {
     routes.create_case: Answer(CaseDocument),
     routes.get_case: Answer(CaseDocument, {"case_id": UUID}),
+    routes_projects.create_project: Answer(ProjectDocument),
+    routes_projects.list_projects: Answer(ProjectListDocument),
+    routes_projects.get_project: Answer(ProjectDocument, {"project_id": UUID}),
+    routes_projects.delete_project: Answer(None, {"project_id": UUID}),
 }

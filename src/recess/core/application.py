@@ -20,10 +20,13 @@ from fastapi import APIRouter, FastAPI, Request
 from recess import __version__
 from recess.core import errors, openapi
 from recess.core.db import Database
+from recess.core.guards import RequestGuards
 from recess.core.http import JsonBodies
 from recess.core.metrics import Metrics
 from recess.core.observe import ObserveRequests
+from recess.core.leader import Leadership
 from recess.core.scheduler import Job, Scheduler
+from recess.core.worker import Worker
 from recess.settings import Settings
 
 log = logging.getLogger("recess")
@@ -48,6 +51,7 @@ class Services:
         self.metrics = metrics
         self._db: Database | None = None
         self.scheduler: Scheduler | None = None
+        self.leadership: Leadership | None = None  # whether this process runs the loops (SQLite)
         self._provided: dict[str, object] = {}
 
     @property
@@ -96,6 +100,17 @@ class Feature:
     answers: openapi.Answers = field(default_factory=dict)
 
 
+STANDBY_RETRY = 2.0  # seconds between a standby process's tries to take the loops over
+
+
+def _take_over(leadership: Leadership, run_loops: Callable[[], None], standby: Worker) -> float:
+    if not leadership.try_acquire():
+        return STANDBY_RETRY
+    run_loops()
+    standby.finish()  # this process runs the loops from now on
+    return 0.0
+
+
 def build(settings: Settings, features: Sequence[Feature], *, description: str) -> FastAPI:
     """The ASGI app: features' routers in list order, their jobs in one scheduler."""
     metrics = Metrics()
@@ -114,16 +129,30 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
         db.wakers["scheduler"] = scheduler.wake
         shared.scheduler = scheduler
         workers = [worker for feature in features for worker in feature.workers(shared)]
-        scheduler.start()
-        for worker in workers:
-            worker.start()
-        log.info("recess %s ready: database %s", __version__, db.describe())
+        leadership = Leadership(settings.database_url)
+        shared.leadership = leadership
+
+        def run_loops() -> None:
+            scheduler.start()
+            for worker in workers:
+                worker.start()
+
+        # One process of several on a SQLite database runs the loops; the others stand by.
+        standby = Worker("standby", lambda: _take_over(leadership, run_loops, standby), max_sleep=STANDBY_RETRY)
+        if leadership.try_acquire():
+            run_loops()
+        else:
+            standby.start()
+        log.info("recess %s ready: database %s%s", __version__, db.describe(), "" if leadership.held else " (standing by)")
         try:
             yield
         finally:
-            for worker in reversed(workers):
-                worker.stop()
-            scheduler.stop()
+            standby.stop(timeout=5)
+            if leadership.held:
+                for worker in reversed(workers):
+                    worker.stop()
+                scheduler.stop()
+            leadership.release()
             db.dispose()
 
     app = FastAPI(
@@ -137,6 +166,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     answers = {endpoint: answer for feature in features for endpoint, answer in feature.answers.items()}
     openapi.install(app, shapes, openapi.by_operation([r for feature in features for r in feature.routers], answers))
     app.add_middleware(JsonBodies)
+    # Before routing, whatever the route: body size, JSON depth, NUL, lone surrogates, int64.
+    app.add_middleware(RequestGuards, shapes=shapes, max_body_bytes=settings.max_body_bytes)
     from recess.core.ratelimit import RateLimits  # it imports this module (Key, Services)
     app.add_middleware(RateLimits, services=shared, shapes=shapes)  # inside ObserveRequests: 429s are measured
     app.add_middleware(ObserveRequests, metrics=metrics, access=settings.access_log)  # outermost: sees every answer

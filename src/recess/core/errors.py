@@ -4,21 +4,34 @@ Most Datadog APIs answer `{"errors": ["message"]}`; Status Pages answer JSON:API
 `{"errors": [{"title": ..., "detail": ...}]}`. Each app knows the path prefixes its features
 answer in the object form (`ErrorShapes`, given to `install`); everything else, unknown routes
 included, gets the string form.
+
+Failures that are not the client's are answered here too: a database that stays locked or busy
+past its timeout (or cannot be reached) is a 503 with `Retry-After`, never a 500; a 405 carries
+`Allow` with every method the path answers.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity"}
+           409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity",
+           500: "Internal Server Error", 503: "Service Unavailable"}
+RETRY_AFTER_SECONDS = 1
+# PostgreSQL SQLSTATEs that mean "busy, try again": serialization failure, deadlock, lock not
+# available (lock_timeout), query canceled (statement_timeout), too many connections.
+_PG_BUSY = {"40001", "40P01", "55P03", "57014", "53300"}
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
 
 class ApiError(Exception):
@@ -65,18 +78,40 @@ def error_response(status: int, messages: list[str], title: str | None = None, *
     return JSONResponse({"errors": messages}, status_code=status, headers=headers)
 
 
+def database_unavailable(exc: BaseException) -> str | None:
+    """Why a database error means "try again later" (a 503), or None when it does not."""
+    if isinstance(exc, PoolTimeout):
+        return "The database is busy: try again shortly"
+    if not isinstance(exc, DBAPIError):
+        return None
+    code = getattr(exc.orig, "sqlstate", None)
+    if isinstance(code, str):
+        if code in _PG_BUSY:
+            return "The database is busy: try again shortly"
+        if code.startswith("08"):
+            return "The database cannot be reached: try again shortly"
+        return None
+    text = str(exc.orig).lower()
+    if any(sign in text for sign in _SQLITE_BUSY):
+        return "The database is busy: try again shortly"
+    return None
+
+
 _METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route of the app answers at this path, for a 405's `Allow` (routing
-    raises the 405 from the first route matching the path, which knows only its own methods)."""
-    allowed = [method for method in _METHODS
-               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.router.routes)]
+    """Every method some route of the app answers at this path (for a 405's `Allow`): each is
+    tried against the app's routes, included routers too, as routing itself would."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
     return ", ".join(allowed)
 
 
-def _path(loc: tuple[Any, ...]) -> str:
+def json_path(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -84,6 +119,12 @@ def _path(loc: tuple[Any, ...]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def _shown(value: Any, most: int = 100) -> str:
+    """A value as a message quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def describe(error: dict[str, Any]) -> str:
@@ -94,20 +135,20 @@ def describe(error: dict[str, Any]) -> str:
     if kind == "json_invalid":
         return f"Malformed JSON body: {error.get('ctx', {}).get('error', error.get('msg'))}"
     if where == "query":
-        return f"Invalid query parameter '{_path(loc)}': {error.get('msg')}"
+        return f"Invalid query parameter '{json_path(loc)}': {error.get('msg')}"
     if where == "path":
-        return f"Invalid URL param: {_path(loc)}: {error.get('msg')}"
+        return f"Invalid URL param: {json_path(loc)}: {error.get('msg')}"
     if not loc and kind in ("missing", "model_attributes_type", "dict_type"):
         return "Invalid JSON body: an object is required"
-    field = _path(loc)
+    field = json_path(loc)
     if kind == "missing":
-        parent, name = _path(loc[:-1]), loc[-1]
+        parent, name = json_path(loc[:-1]), loc[-1]
         return f"'{name}' is a required property" + (f" of {parent}" if parent else "")
     if kind == "extra_forbidden":
         return f"Additional properties are not allowed ('{loc[-1]}' was unexpected)"
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
-        return f"Invalid value for {field}: {error.get('input')!r} is not one of {expected}"
+        return f"Invalid value for {field}: {_shown(error.get('input'))} is not one of {expected}"
     return f"Invalid value for {field}: {error.get('msg')}"
 
 
@@ -132,11 +173,24 @@ def install(app: FastAPI, shapes: ErrorShapes) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
-        return shapes.response(request.url.path, exc.status_code, [message], headers=headers or None)
+        return error_response(request.url.path, exc.status_code, [message], headers=headers or None)
+
+    def _internal(request: Request, exc: Exception) -> JSONResponse:
+        logging.getLogger("recess").error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(request.url.path, 500, ["Internal Server Error"])
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        reason = database_unavailable(exc)
+        if reason is None:
+            return _internal(request, exc)
+        # The driver's message only: the statement and its parameters stay out of the log.
+        logging.getLogger("recess").warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                                            getattr(exc, "orig", None) or exc)
+        return error_response(request.url.path, 503, [reason], headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(PoolTimeout, _database)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        import logging
-
-        logging.getLogger("recess").exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request.url.path, 500, ["Internal Server Error"])
+        return _internal(request, exc)

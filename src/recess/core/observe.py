@@ -15,9 +15,10 @@ _VERSION_HEADER = (b"x-recess-version", __version__.encode())
 
 
 def route_template(scope: dict[str, Any]) -> str:
-    """`/api/v2/downtime/{downtime_id}` rather than the path itself, so labels stay few."""
+    """`/api/v2/downtime/{downtime_id}` rather than the path itself, so labels stay few (the
+    format, without path convertors such as `:id`)."""
     route = scope.get("route")
-    path = getattr(route, "path", None) or getattr(route, "path_format", None)
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return path if isinstance(path, str) and path else "unmatched"
 
 

@@ -90,6 +90,8 @@ class Answer:
     body: Any = None
     path: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     others: Mapping[str, tuple[str, Any]] = field(default_factory=dict)
+    # True: the route declares its body itself (`response_model`); only `path` is added.
+    declared: bool = False
 
 
 def _schema(body: Any, schemas: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +117,8 @@ def _describe_success(operation: dict[str, Any], answer: Answer, media_type: str
         operation["responses"][code] = {"description": description,
                                         "content": {media_type: {"schema": _schema(body, schemas)}}}
     success = [code for code in operation["responses"] if code.startswith("2")]
+    if answer.declared:
+        return
     if answer.body is None:  # no body at all
         for code in success:
             operation["responses"][code].pop("content", None)

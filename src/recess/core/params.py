@@ -2,14 +2,39 @@
 
 Path segments arrive as text so that a malformed id is answered in Datadog's words (a 400
 naming the parameter) rather than by the framework's validation message.
+
+Routes write an id segment as `{monitor_id:id}`. The `id` convertor (registered when this
+module is imported, which every route module does) matches any segment except a lower-case
+word such as `search`, `can_delete` or `favorites`: those name sub-paths under a resource
+(Datadog's or ones recess does not serve), never an id. A word segment therefore reaches no id
+route at all: it is a known sibling route, or a 404 with the error body, and not a 400
+`monitor_id must be an integer` for what was never meant as an id.
 """
 
 from __future__ import annotations
+
+
+from starlette.convertors import Convertor, register_url_convertor
 
 from recess.core.errors import ApiError, bad_request
 from recess.core.ids import is_uuid
 
 INT64_MAX = 2**63 - 1
+
+
+class IdSegment(Convertor[str]):
+    """A path segment that may be an id: anything but a lower-case word (a sub-path's name)."""
+
+    regex = r"(?![a-z]+(?:_[a-z]+)*(?:/|$))[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdSegment())
 
 
 def int_id(text: str, name: str, *, positive: bool = False) -> int:

@@ -40,6 +40,10 @@ class Worker:
         """Something may be due now: run the next step without finishing the sleep."""
         self._wake.set()
 
+    def finish(self) -> None:
+        """End the loop after the current step (from within a step: `stop` would wait on itself)."""
+        self._stop.set()
+
     def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()
         self._wake.set()

@@ -14,6 +14,8 @@ from recess.core.scheduler import Job
 from recess.downtimes import live, routes_matches, routes_v1, routes_v2, service, store
 from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.muter import DowntimeMuter
+from recess.downtimes.references import DowntimeReferences
+from recess.monitors.references import REFERENCES
 from recess.notifications.muter import MUTER
 from recess.notifications.service import NOTIFIER
 from recess.downtimes.answers import answers
@@ -33,6 +35,7 @@ def _start(services: Services) -> None:
     index = DowntimeIndex()
     services.provide(live.INDEX, index)
     services.provide(MUTER, DowntimeMuter(index))  # what notifications ask whether a group is muted
+    services.provide(REFERENCES, DowntimeReferences())  # what monitors ask before a monitor is deleted
     # Load the index now rather than in the first request that needs it.
     threading.Thread(target=_warm, args=(services, index), name="recess-index-warmup", daemon=True).start()
 

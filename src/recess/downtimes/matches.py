@@ -18,8 +18,10 @@ async def downtime_index(request: Request) -> DowntimeIndex:
     return services(request).get(live.INDEX)
 
 
-def for_monitor(session: Session, index: DowntimeIndex, monitor: Any, groups: Sequence[Any], now: datetime) -> list[tuple[Entry, list[str]]]:
+def for_monitor(session: Session, index: DowntimeIndex, monitor: Any, groups: Sequence[tuple[str, Sequence[str]]],
+                now: datetime) -> list[tuple[Entry, list[str]]]:
+    """Active downtimes covering some of `groups` ((name, tags) pairs), with the names each covers."""
     live.refresh(session, index, now)
     return index.matches_for_monitor(
-        monitor.org_id, monitor.id, monitor_tag_set(monitor.tags), [group_of(g.name, g.tags) for g in groups], now
+        monitor.org_id, monitor.id, monitor_tag_set(monitor.tags), [group_of(name, tags) for name, tags in groups], now
     )

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache, partial
 from threading import RLock
 from typing import Any
 
-from recess.core.schedule import Schedule, Window, state_at
-from recess.core.search import MatchAll, TagIndex, compile_matcher, index_tags, parse, required_terms
+from recess.core.schedule import Recurring, Schedule, Window, state_at
+from recess.core.search import Clause, MatchAll, TagIndex, clauses_match, clauses_of, compile_matcher, index_tags, parse, required_terms
 from recess.downtimes.rules import schedule_of
 
 Key = tuple[Any, ...]
@@ -29,9 +29,9 @@ _END_STATES = {"Alert": "alert", "Warn": "warn", "No Data": "no data"}  # group 
 # time a group is tested against it (most stored downtimes are never tested before they end),
 # so loading the index at start parses each scope once and compiles none.
 @lru_cache(maxsize=262144)
-def _shape(scope: str) -> tuple[bool, frozenset[tuple[str, str]]]:
+def _shape(scope: str) -> tuple[bool, frozenset[tuple[str, str]], tuple[Clause, ...] | None]:
     tree = parse(scope)
-    return isinstance(tree, MatchAll), required_terms(tree)
+    return isinstance(tree, MatchAll), required_terms(tree), clauses_of(tree)
 
 
 @lru_cache(maxsize=65536)
@@ -71,11 +71,11 @@ class Entry:
 
     def keys(self) -> list[Key]:
         """The keys this downtime may be filed under: any group it matches presents each."""
-        if self.monitor_id is not None:
-            return [("m", self.monitor_id)]
-        required = _shape(self.scope)[1]
+        required = sorted(_shape(self.scope)[1])
+        if self.monitor_id is not None:  # a term its scope requires narrows it further
+            return [("m", self.monitor_id, *term) for term in required] or [("m", self.monitor_id)]
         if required:
-            return [("t", *term) for term in sorted(required)]
+            return [("t", *term) for term in required]
         if self.monitor_tags and "*" not in self.monitor_tags:
             return [("mt", tag) for tag in sorted(self.monitor_tags)]
         return [_ALL]
@@ -102,8 +102,13 @@ class Entry:
         tags = self.monitor_tags or frozenset({"*"})
         return "*" in tags or tags <= monitor_tags
 
+    @cached_property
+    def _covers(self) -> Callable[[TagIndex], bool]:
+        clauses = _shape(self.scope)[2]  # simple scopes need no compiled matcher
+        return partial(clauses_match, clauses) if clauses is not None else _matcher(self.scope)
+
     def covers(self, group_tags: TagIndex) -> bool:
-        return self.matcher(group_tags)
+        return self._covers(group_tags)
 
     def renotifies(self, how: str, group_state: str) -> bool:
         """Whether ending `how` ("expired" | "canceled") notifies a covered group in `group_state` again."""
@@ -135,7 +140,13 @@ class Group:
 
 
 def group_of(name: str, tags: Iterable[str]) -> Group:
-    return Group(name, index_tags(tags))
+    return Group(name, _indexed(tuple(tags)))
+
+
+@lru_cache(maxsize=65536)
+def _indexed(tags: tuple[str, ...]) -> TagIndex:
+    """A group's tags indexed once, however often its monitor is read."""
+    return index_tags(tags)
 
 
 class DowntimeIndex:
@@ -150,6 +161,7 @@ class DowntimeIndex:
         self._entries: dict[int, Entry] = {}
         self._filed: dict[int, tuple[int, Key]] = {}
         self._buckets: dict[tuple[int, Key], set[int]] = {}
+        self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
         self._lock = RLock()
         self.refreshing = RLock()
         self.seq: int | None = None  # the downtime change sequence applied so far (see live)
@@ -165,6 +177,8 @@ class DowntimeIndex:
             if entry.canceled:
                 return
             self._entries[entry.id] = entry
+            if isinstance(entry.schedule, Recurring):
+                self._recurring.add(entry.id)
             where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b, ())))
             self._filed[entry.id] = where
             self._buckets.setdefault(where, set()).add(entry.id)
@@ -172,11 +186,18 @@ class DowntimeIndex:
     def remove(self, downtime_id: int) -> None:
         with self._lock:
             self._entries.pop(downtime_id, None)
+            self._recurring.discard(downtime_id)
             where = self._filed.pop(downtime_id, None)
             if where is not None:
                 bucket = self._buckets.get(where)
                 if bucket is not None:
                     bucket.discard(downtime_id)
+
+    def recurring_active(self, org_id: int, now: datetime) -> list[int]:
+        """Ids of the org's recurring downtimes inside an occurrence at `now`."""
+        with self._lock:
+            entries = [self._entries[i] for i in self._recurring]
+        return [e.id for e in entries if e.org_id == org_id and e.active_at(now)]
 
     def get(self, downtime_id: int) -> Entry | None:
         return self._entries.get(downtime_id)
@@ -192,7 +213,9 @@ class DowntimeIndex:
         keys.update(("mt", t) for t in monitor_tags)
         for group in groups:
             for key, values in group.tags.items():
-                keys.update(("t", key, value) for value in values)
+                for value in values:
+                    keys.add(("t", key, value))
+                    keys.add(("m", monitor_id, key, value))
         with self._lock:
             return [(self._entries[i], wanted) for wanted in keys for i in self._buckets.get((org_id, wanted), ())]
 
@@ -226,7 +249,8 @@ class DowntimeIndex:
             if entry.match_all:
                 out.append((entry, ["*"]))
                 continue
-            pool = presenting.get((filed[1], filed[2]), []) if filed[0] == "t" else groups
+            term = filed[1:] if filed[0] == "t" else filed[2:] if filed[0] == "m" and len(filed) == 4 else None
+            pool = presenting.get((term[0], term[1]), []) if term else groups
             covered = [g.name for g in pool if entry.covers(g.tags)]
             if covered:
                 out.append((entry, covered))

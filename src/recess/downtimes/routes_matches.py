@@ -13,6 +13,7 @@ from recess.core import clock
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.jsonapi import Document, Resource
+from recess.core.limits import INT64_MAX
 from recess.core.http import database, json
 from recess.core.schedule import state_at
 from recess.core.params import int_id
@@ -31,10 +32,10 @@ def _monitor_id(text: str) -> int:
     return int_id(text, "monitor_id")
 
 
-@router.get("/api/v2/monitor/{monitor_id}/downtime_matches", summary="Get active downtimes for a monitor")
+@router.get("/api/v2/monitor/{monitor_id:id}/downtime_matches", summary="Get active downtimes for a monitor")
 def downtime_matches(
     monitor_id: str,
-    page_offset: int = Query(0, alias="page[offset]", ge=0),
+    page_offset: int = Query(0, alias="page[offset]", ge=0, le=INT64_MAX),
     page_limit: int = Query(30, alias="page[limit]", ge=1, le=1000),
     principal: Principal = Depends(require(MONITORS_DOWNTIME)),
     db: Database = Depends(database),
@@ -46,7 +47,7 @@ def downtime_matches(
         monitor = monitors.get(session, principal.org_id, wanted)
         if monitor is None:
             raise ApiError(404, f"Monitor with id {wanted} not found")
-        found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
+        found = for_monitor(session, index, monitor, monitors.group_tags(session, monitor.id), now)
     page = found[page_offset : page_offset + page_limit]
     return json(Document(
         data=[Resource(type="downtime_match", id=entry.uuid, attributes={
@@ -57,7 +58,7 @@ def downtime_matches(
     ).body())
 
 
-@router.get("/api/v1/monitor/{monitor_id}/downtimes", summary="Get active downtimes for a monitor (v1)")
+@router.get("/api/v1/monitor/{monitor_id:id}/downtimes", summary="Get active downtimes for a monitor (v1)")
 def monitor_downtimes(
     monitor_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
     index: DowntimeIndex = Depends(downtime_index),
@@ -68,7 +69,7 @@ def monitor_downtimes(
         monitor = monitors.get(session, principal.org_id, wanted)
         if monitor is None:
             raise ApiError(404, "Monitor not found")
-        found = for_monitor(session, index, monitor, monitors.groups_of(session, [monitor.id])[monitor.id], now)
+        found = for_monitor(session, index, monitor, monitors.group_tags(session, monitor.id), now)
         rows = store.by_ids(session, [entry.id for entry, _ in found])
         return json([service_v1.render(session, row, principal.org_id, now) for row in rows])
 

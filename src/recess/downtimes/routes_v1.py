@@ -58,7 +58,7 @@ def create_downtime(body: wire.DowntimeV1, principal: Principal = Depends(can_wr
     return json(answer)
 
 
-@router.get("/api/v1/downtime/{downtime_id}", summary="Get a downtime (v1)")
+@router.get("/api/v1/downtime/{downtime_id:id}", summary="Get a downtime (v1)")
 def get_downtime(downtime_id: str, principal: Principal = Depends(can_read), db: Database = Depends(database)) -> Response:
     v1_id = _v1_id(downtime_id)
     now = clock.now()
@@ -72,7 +72,7 @@ def get_downtime(downtime_id: str, principal: Principal = Depends(can_read), db:
         return json(service_v1.render(session, row, principal.org_id, now))
 
 
-@router.put("/api/v1/downtime/{downtime_id}", summary="Update a downtime (v1)")
+@router.put("/api/v1/downtime/{downtime_id:id}", summary="Update a downtime (v1)")
 def update_downtime(
     downtime_id: str, body: wire.DowntimeV1, principal: Principal = Depends(can_write), db: Database = Depends(database)
 ) -> Response:
@@ -96,7 +96,7 @@ def update_downtime(
     return json(answer)
 
 
-@router.delete("/api/v1/downtime/{downtime_id}", summary="Cancel a downtime (v1)", status_code=204, response_class=Response)
+@router.delete("/api/v1/downtime/{downtime_id:id}", summary="Cancel a downtime (v1)", status_code=204, response_class=Response)
 def cancel_downtime(
     downtime_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database),
     notifier_: Notifier = Depends(notifier),

@@ -15,10 +15,13 @@ from recess.core import clock
 from recess.core.db import Database, wake_after_commit
 from recess.core.errors import ApiError, bad_request
 from recess.core.params import uuid_id
+from recess.core.limits import INT64_MAX
 from recess.core.http import database, json, no_content
 from recess.core.jsonapi import Document, Resource, parse_include
-from recess.downtimes import rules, service, store
+from recess.downtimes import live, rules, service, store
 from recess.downtimes import schemas_v2 as wire
+from recess.downtimes.matches import downtime_index
+from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.model import Downtime as DowntimeRow
 from recess.downtimes.rules import DowntimeError
 from recess.monitors.store import by_ids as monitors_by_id
@@ -72,20 +75,22 @@ def _single(session: Any, row: DowntimeRow, now: datetime, include: set[str] | N
 def list_downtimes(
     current_only: bool = Query(False, description="Only return downtimes that are active when the request is made."),
     include: str | None = Query(None, description="Comma-separated: created_by, monitor."),
-    page_offset: int = Query(0, alias="page[offset]", ge=0),
+    page_offset: int = Query(0, alias="page[offset]", ge=0, le=INT64_MAX),
     page_limit: int = Query(DEFAULT_PAGE, alias="page[limit]", ge=1, le=1000),
     principal: Principal = Depends(can_downtime),
     db: Database = Depends(database),
+    index: DowntimeIndex = Depends(downtime_index),
 ) -> Response:
     wanted = parse_include(include, INCLUDES)
     now = clock.now()
     with db.read() as session:
         if current_only:
-            active = [i for i, schedule in store.possibly_active(session, principal.org_id, now) if rules.status(None, schedule, now) == "active"]
-            total, rows = len(active), store.by_ids(session, active[page_offset : page_offset + page_limit])
+            live.refresh(session, index, now)
+            page, total = store.active_page(session, principal.org_id, now, page_offset, page_limit,
+                                            index.recurring_active(principal.org_id, now))
         else:
             page, total = store.page(session, principal.org_id, page_offset, page_limit)
-            rows = list(page)
+        rows = list(page)
         data, included = _documents(session, rows, now, wanted or None)
     meta = {"page": {"total_filtered_count": total}}
     if wanted:
@@ -109,7 +114,7 @@ def create_downtime(
     return json(body)
 
 
-@router.get("/{downtime_id}", summary="Get a downtime")
+@router.get("/{downtime_id:id}", summary="Get a downtime")
 async def get_downtime(
     downtime_id: str,
     include: str | None = Query(None, description="Comma-separated: created_by, monitor."),
@@ -126,7 +131,7 @@ async def get_downtime(
         return json(_single(session, row, now, wanted or None))
 
 
-@router.patch("/{downtime_id}", summary="Update a downtime")
+@router.patch("/{downtime_id:id}", summary="Update a downtime")
 def update_downtime(
     downtime_id: str, request: wire.UpdateRequest, principal: Principal = Depends(can_downtime), db: Database = Depends(database)
 ) -> Response:
@@ -149,7 +154,7 @@ def update_downtime(
         return json(_single(session, row, now, {"created_by"}))
 
 
-@router.delete("/{downtime_id}", summary="Cancel a downtime", status_code=204, response_class=Response)
+@router.delete("/{downtime_id:id}", summary="Cancel a downtime", status_code=204, response_class=Response)
 def cancel_downtime(
     downtime_id: str, principal: Principal = Depends(can_downtime), db: Database = Depends(database),
     notifier_: Notifier = Depends(notifier),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from recess.core.limits import ITEMS, Int64, PosixSeconds, ShortText, Tags, Text
 from recess.core.timefmt import posix
 from recess.downtimes import v1
 from recess.downtimes.model import Downtime
@@ -19,16 +20,16 @@ class DowntimeV1(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    scope: str | list[str] | None = None
-    start: int | None = None
-    end: int | None = None
-    message: str | None = None
-    timezone: str | None = None
-    monitor_id: int | None = None
-    monitor_tags: list[str] | None = None
+    scope: Text | Tags | None = None
+    start: PosixSeconds | None = None
+    end: PosixSeconds | None = None
+    message: Text | None = None
+    timezone: ShortText | None = None
+    monitor_id: Int64 | None = None
+    monitor_tags: Tags | None = None
     recurrence: dict[str, Any] | None = None
-    notify_end_states: list[str] | None = None
-    notify_end_types: list[str] | None = None
+    notify_end_states: list[ShortText] | None = Field(None, max_length=ITEMS)
+    notify_end_types: list[ShortText] | None = Field(None, max_length=ITEMS)
     mute_first_recovery_notification: bool | None = None
 
     def given(self) -> dict[str, Any]:
@@ -39,7 +40,7 @@ class DowntimeV1(BaseModel):
 class CancelByScope(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    scope: str | list[str]
+    scope: Text | Tags
 
 
 def first_window(fields: Fields | Downtime) -> tuple[datetime, datetime | None]:

@@ -6,9 +6,10 @@ import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from recess.core.jsonapi import Relationship, Request, RequestData, Resource, relation
+from recess.core.limits import ITEMS, Instant, ShortText, StrictInt64, Tags, Text
 from recess.core.timefmt import iso_micro, to_utc
 from recess.downtimes.rules import schedule_of
 
@@ -23,43 +24,45 @@ class _Strict(BaseModel):
 class MonitorIdentifier(_Strict):
     """Exactly one of `monitor_id` or `monitor_tags` (`["*"]` matches every monitor)."""
 
-    monitor_id: StrictInt | None = None
-    monitor_tags: list[StrictStr] | None = None
+    monitor_id: StrictInt64 | None = None
+    monitor_tags: Tags | None = None
 
 
 class Recurrence(_Strict):
-    duration: StrictStr = Field(description="An integer followed by m, h, d or w, such as 30m or 1d.")
+    duration: ShortText = Field(description="An integer followed by m, h, d or w, such as 30m or 1d.")
+    # Its length is checked by the schedule rules (at most 500 characters, with their message).
     rrule: StrictStr = Field(description="An RFC 5545 RRULE without DTSTART, DTEND or DURATION.")
-    start: StrictStr | None = Field(None, description="Local date-time without offset, such as 2020-01-02T03:04.")
+    start: ShortText | None = Field(None, description="Local date-time without offset, such as 2020-01-02T03:04.")
 
 
 class Schedule(_Strict):
     """One-time (`start`, `end`) or recurring (`recurrences`, `timezone`)."""
 
-    start: datetime | None = None
-    end: datetime | None = None
-    recurrences: list[Recurrence] | None = None
-    timezone: StrictStr | None = None
+    start: Instant | None = None
+    end: Instant | None = None
+    # How many is checked by the rules (at most 5, with their message); this only bounds the work.
+    recurrences: list[Recurrence] | None = Field(None, max_length=ITEMS)
+    timezone: ShortText | None = None
 
 
 class CreateAttributes(_Strict):
-    display_timezone: StrictStr | None = None
-    message: StrictStr | None = None
+    display_timezone: ShortText | None = None
+    message: Text | None = None
     monitor_identifier: MonitorIdentifier
     mute_first_recovery_notification: StrictBool | None = None
-    notify_end_states: list[NotifyEndState] | None = None
-    notify_end_types: list[NotifyEndType] | None = None
+    notify_end_states: list[NotifyEndState] | None = Field(None, max_length=ITEMS)
+    notify_end_types: list[NotifyEndType] | None = Field(None, max_length=ITEMS)
     schedule: Schedule | None = None
     scope: StrictStr
 
 
 class UpdateAttributes(_Strict):
-    display_timezone: StrictStr | None = None
-    message: StrictStr | None = None
+    display_timezone: ShortText | None = None
+    message: Text | None = None
     monitor_identifier: MonitorIdentifier | None = None
     mute_first_recovery_notification: StrictBool | None = None
-    notify_end_states: list[NotifyEndState] | None = None
-    notify_end_types: list[NotifyEndType] | None = None
+    notify_end_states: list[NotifyEndState] | None = Field(None, max_length=ITEMS)
+    notify_end_types: list[NotifyEndType] | None = Field(None, max_length=ITEMS)
     schedule: Schedule | None = None
     scope: StrictStr | None = None
 
@@ -71,7 +74,7 @@ class CreateData(RequestData[Literal["downtime"], CreateAttributes]):
 class UpdateData(RequestData[Literal["downtime"], UpdateAttributes]):
     model_config = ConfigDict(extra="forbid")
 
-    id: StrictStr
+    id: ShortText
 
 
 class CreateRequest(Request[CreateData]):

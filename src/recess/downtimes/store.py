@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from recess.core import changes
 from recess.core.ids import time_uuid
 from recess.downtimes.model import Downtime, Occurrence, V1Id
-from recess.core.schedule import Schedule
 from recess.downtimes.rules import Fields, next_end, schedule_of
 
 _FIELD_NAMES = tuple(Fields.__dataclass_fields__)
@@ -100,23 +99,18 @@ def page(session: Session, org_id: int, offset: int, limit: int) -> tuple[Sequen
     return rows, total
 
 
-def possibly_active(session: Session, org_id: int, now: datetime) -> list[tuple[int, Schedule]]:
-    """(id, schedule) of downtimes not canceled and within their bounds at `now`, oldest first.
-
-    A superset of the active ones: a recurring downtime may be between occurrences. Only light
-    columns are read, so that filtering thousands stays cheap.
-    """
-    rows = session.execute(
-        select(Downtime.id, Downtime.start, Downtime.end, Downtime.timezone, Downtime.recurrences)
-        .where(
-            Downtime.org_id == org_id,
-            Downtime.canceled.is_(None),
-            Downtime.start <= now,
-            or_(Downtime.end.is_(None), Downtime.end > now),
-        )
-        .order_by(Downtime.created, Downtime.id)
-    ).all()
-    return [(r.id, schedule_of(r.start, r.end, r.timezone, r.recurrences)) for r in rows]
+def active_page(session: Session, org_id: int, now: datetime, offset: int, limit: int,
+                recurring_active: Collection[int]) -> tuple[Sequence[Downtime], int]:
+    """A page of the downtimes active at `now`, oldest first, with their total: filtered and paged
+    in SQL. A one-time downtime is active within its bounds; a recurring one (the only kind with
+    a time zone) only inside an occurrence: `recurring_active` names those, as the index tells."""
+    within = (Downtime.org_id == org_id, Downtime.canceled.is_(None), Downtime.start <= now,
+              or_(Downtime.end.is_(None), Downtime.end > now))
+    inside = Downtime.id.in_(list(recurring_active)) if recurring_active else false()
+    wanted = and_(*within, or_(Downtime.timezone.is_(None), inside))
+    total = session.scalar(select(func.count()).select_from(Downtime).where(wanted)) or 0
+    rows = session.scalars(select(Downtime).where(wanted).order_by(Downtime.created, Downtime.id).offset(offset).limit(limit)).all()
+    return rows, total
 
 
 def by_ids(session: Session, ids: list[int]) -> list[Downtime]:
@@ -189,3 +183,13 @@ def due_ends(session: Session, now: datetime, limit: int = 200) -> Sequence[Down
 
 def next_due_end(session: Session) -> datetime | None:
     return session.scalar(select(func.min(Downtime.ends_next)).where(Downtime.canceled.is_(None)))
+
+
+def naming_monitors(session: Session, org_id: int, monitor_ids: Sequence[int]) -> Sequence[Downtime]:
+    """The org's downtimes, not canceled, that name one of `monitor_ids` by id."""
+    if not monitor_ids:
+        return []
+    return session.scalars(
+        select(Downtime).where(Downtime.org_id == org_id, Downtime.monitor_id.in_(list(monitor_ids)), Downtime.canceled.is_(None))
+        .order_by(Downtime.id)
+    ).all()

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from recess.core.limits import MAX_POSIX, MIN_POSIX
 from recess.core.schedule import resolve_timezone
 from recess.core.schedule.duration import elapsed
 from recess.core.schedule.recurrence import format_local_start
@@ -107,6 +108,8 @@ def check_recurrence(recurrence: Any) -> dict[str, Any]:
         raise DowntimeError("Invalid recurrence type")
     until_date = _int(recurrence.get("until_date"), "Invalid until_date: it must be a POSIX timestamp")
     until_occurrences = _int(recurrence.get("until_occurrences"), "Invalid until_occurrences: it must be an integer")
+    if until_date is not None and not MIN_POSIX <= until_date <= MAX_POSIX:
+        raise DowntimeError(f"Invalid until_date: it must be a POSIX timestamp from {MIN_POSIX} to {MAX_POSIX}")
     if until_date is not None and until_occurrences is not None:
         raise DowntimeError("You must provide only provide one of (until_occurrences, until_date)")
     if until_occurrences is not None and until_occurrences < 1:

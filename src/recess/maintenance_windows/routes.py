@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
@@ -16,6 +15,7 @@ from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.jsonapi import Document, Request, RequestData, RequestDataWithId, Resource
 from recess.core.http import database, json
+from recess.core.limits import Instant, Name, ShortText
 from recess.core.params import uuid_id
 from recess.core.timefmt import iso_z
 from recess.maintenance_windows import service
@@ -32,17 +32,17 @@ class _Strict(BaseModel):
 
 
 class CreateAttributes(_Strict):
-    name: StrictStr = Field(min_length=1)
-    query: StrictStr
-    start_at: datetime
-    end_at: datetime
+    name: Name = Field(min_length=1)
+    query: StrictStr  # the search syntax's own limits apply (8192 characters, with their message)
+    start_at: Instant
+    end_at: Instant
 
 
 class UpdateAttributes(_Strict):
-    name: StrictStr | None = Field(None, min_length=1)
+    name: Name | None = Field(None, min_length=1)
     query: StrictStr | None = None
-    start_at: datetime | None = None
-    end_at: datetime | None = None
+    start_at: Instant | None = None
+    end_at: Instant | None = None
 
 
 class CreateData(RequestData[Literal["maintenance_window"], CreateAttributes]):
@@ -51,6 +51,8 @@ class CreateData(RequestData[Literal["maintenance_window"], CreateAttributes]):
 
 class UpdateData(RequestDataWithId[Literal["maintenance_window"], UpdateAttributes]):
     model_config = ConfigDict(extra="forbid")
+
+    id: ShortText | None = None
 
 
 class CreateRequest(Request[CreateData]):
@@ -93,7 +95,7 @@ def create_window(request: CreateRequest, principal: Principal = Depends(can_wri
         return json(Document(data=document(window)).body(), status=201)
 
 
-@router.put("/{maintenance_window_id}", summary="Update a maintenance window")
+@router.put("/{maintenance_window_id:id}", summary="Update a maintenance window")
 def update_window(maintenance_window_id: str, request: UpdateRequest, principal: Principal = Depends(can_write),
                   db: Database = Depends(database)) -> Response:
     a = request.data.attributes
@@ -111,7 +113,7 @@ def update_window(maintenance_window_id: str, request: UpdateRequest, principal:
         return json(Document(data=document(window)).body())
 
 
-@router.delete("/{maintenance_window_id}", summary="Delete a maintenance window", status_code=204, response_class=Response)
+@router.delete("/{maintenance_window_id:id}", summary="Delete a maintenance window", status_code=204, response_class=Response)
 def delete_window(maintenance_window_id: str, principal: Principal = Depends(can_write), db: Database = Depends(database)) -> Response:
     with db.session() as session:
         service.delete(session, _found(session, principal.org_id, maintenance_window_id))

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from recess.core.openapi import INT64, Answer
-from recess.monitors import routes
+from recess.monitors import routes, routes_search
 
 
 class CreatorAnswer(BaseModel):
@@ -64,6 +64,33 @@ class NotificationsAnswer(BaseModel):
     data: list[dict[str, Any]]  # each notification, muted or not, with its deliveries
 
 
+class MonitorSearchAnswer(BaseModel):
+    counts: dict[str, Any]  # by status, muted, type, tag
+    monitors: list[dict[str, Any]]
+    metadata: dict[str, Any]  # page, page_count, per_page, total_count
+
+
+class GroupSearchAnswer(BaseModel):
+    counts: dict[str, Any]
+    groups: list[dict[str, Any]]
+    metadata: dict[str, Any]
+
+
+class CanDeleteData(BaseModel):
+    ok: bool
+
+
+class CanDeleteAnswer(BaseModel):
+    """`errors`: for each monitor that cannot be deleted, what refers to it (409), else null."""
+
+    data: CanDeleteData
+    errors: dict[str, list[str]] | None
+
+
+class EmptyAnswer(BaseModel):
+    """`{}`: the monitor is valid."""
+
+
 MONITOR = {"monitor_id": INT64}
 
 answers = {
@@ -76,4 +103,9 @@ answers = {
     routes.report_state: Answer(StateAnswer, MONITOR),
     routes.state_history: Answer(HistoryAnswer, MONITOR),
     routes.monitor_notifications: Answer(NotificationsAnswer, MONITOR),
+    routes_search.validate_monitor: Answer(EmptyAnswer),
+    routes_search.validate_existing_monitor: Answer(EmptyAnswer, MONITOR),
+    routes_search.search_monitors: Answer(MonitorSearchAnswer),
+    routes_search.search_monitor_groups: Answer(GroupSearchAnswer),
+    routes_search.check_can_delete: Answer(CanDeleteAnswer, others={"409": ("A monitor cannot be deleted", CanDeleteAnswer)}),
 }

@@ -6,6 +6,8 @@ GroupTransition there, so history (and what later reacts to it) commits with the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from recess.monitors import evaluate, rules, store
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
-from recess.monitors.service_check import parse
+from recess.monitors.service_check import ServiceCheckQuery, parse
 
 
 def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> GroupTransition | None:
@@ -49,28 +51,71 @@ def refresh_overall(session: Session, monitor: Monitor, now: datetime) -> None:
         monitor.overall_state_modified = now
 
 
-def check_run(session: Session, org_id: int, run: dict[str, Any], now: datetime) -> list[GroupTransition]:
+@dataclass(frozen=True)
+class Run:
+    """A check run shaped before any transaction begins: its tags normalised (host included)."""
+
+    check: str
+    host_name: str | None
+    status: int
+    tags: list[str]
+    message: str | None = None
+    timestamp: int | None = None
+
+
+def prepare(run: Mapping[str, Any]) -> Run:
+    """Plain work done outside the write lock: everything about a run that needs no database."""
+    return Run(check=run["check"], host_name=run.get("host_name"), status=run["status"],
+               tags=evaluate.run_tags(run.get("host_name"), run.get("tags") or []),
+               message=run.get("message"), timestamp=run.get("timestamp"))
+
+
+@dataclass(frozen=True)
+class _Watcher:
+    monitor: Monitor
+    query: ServiceCheckQuery
+    thresholds: evaluate.Thresholds
+    no_data_minutes: int | None
+
+
+def _watchers(session: Session, org_id: int) -> list[_Watcher]:
+    return [_Watcher(m, parse(m.query), rules.thresholds_of(m.options), rules.no_data_minutes(m.options))
+            for m in store.service_check_monitors(session, org_id)]
+
+
+def check_run(session: Session, org_id: int, run: Mapping[str, Any] | Run, now: datetime) -> list[GroupTransition]:
     """Store a check run and evaluate every service check monitor that watches it."""
-    tags = evaluate.run_tags(run.get("host_name"), run.get("tags") or [])
+    return _apply(session, org_id, run if isinstance(run, Run) else prepare(run), _watchers(session, org_id), now)
+
+
+def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable[[], datetime]) -> Iterator[list[GroupTransition]]:
+    """Several prepared runs in order, in one transaction, each run's changes as it is applied
+    (so that the caller notifies them before the next run); the watching monitors are read once."""
+    watchers = _watchers(session, org_id)
+    for run in runs:
+        yield _apply(session, org_id, run, watchers, now())
+
+
+def _apply(session: Session, org_id: int, run: Run, watchers: Sequence[_Watcher], now: datetime) -> list[GroupTransition]:
+    tags = run.tags
     store.add_check_run(session, CheckRun(
-        org_id=org_id, check=run["check"], host_name=run.get("host_name"), status=run["status"], tags=tags,
-        message=run.get("message"), timestamp=run.get("timestamp") or int(now.timestamp()), received_at=now,
+        org_id=org_id, check=run.check, host_name=run.host_name, status=run.status, tags=tags,
+        message=run.message, timestamp=run.timestamp or int(now.timestamp()), received_at=now,
     ))
     changes = []
-    for monitor in store.service_check_monitors(session, org_id):
-        query = parse(monitor.query)
-        if not evaluate.selects(query, run["check"], tags):
+    for watcher in watchers:
+        monitor, query, thresholds = watcher.monitor, watcher.query, watcher.thresholds
+        if not evaluate.selects(query, run.check, tags):
             continue
         placed = evaluate.group_of(query, tags)
         if placed is None:
             continue
         name, own = placed
         group = store.group(session, monitor.id, name) or store.add_group(session, monitor, name, own, now)
-        thresholds = rules.thresholds_of(monitor.options)
-        group.recent = [*group.recent, run["status"]][-max(query.last, thresholds.window):]
+        group.recent = [*group.recent, run.status][-max(query.last, thresholds.window):]
         group.tags = sorted(set(own) | set(tags))
         group.last_run_at = now
-        group.nodata_at = evaluate.no_data_due(now, rules.no_data_minutes(monitor.options))
+        group.nodata_at = evaluate.no_data_due(now, watcher.no_data_minutes)
         state = evaluate.next_state(group.status, group.recent, thresholds)
         if (transition := _change(session, monitor, group, state, now, "check_run")) is not None:
             changes.append(transition)

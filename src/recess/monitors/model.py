@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recess.core.db import Base, BigId, UTCDateTime
@@ -20,6 +20,8 @@ class Monitor(Base):
     tags: Mapped[list[str]] = mapped_column(JSON)
     options: Mapped[dict[str, object]] = mapped_column(JSON)
     priority: Mapped[int | None] = mapped_column(SmallInteger)
+    assets: Mapped[list[dict[str, str]]] = mapped_column(JSON, server_default=text("'[]'"))  # runbook links, as given (validated)
+    draft_status: Mapped[str] = mapped_column(String(16), server_default="published")  # published | draft (a draft notifies no one)
     creator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created: Mapped[datetime] = mapped_column(UTCDateTime())
     modified: Mapped[datetime] = mapped_column(UTCDateTime())

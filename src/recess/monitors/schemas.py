@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
+from recess.core.limits import GROUP_REPORTS, Int64, Name, PosixSeconds, ShortText, Tags, Text
 from recess.core.timefmt import iso_micro, posix
+from recess.monitors import assets
 from recess.monitors.model import Monitor, MonitorGroup
 
 _DEFAULT_OPTIONS: dict[str, Any] = {
@@ -20,13 +22,15 @@ class MonitorBody(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    name: str | None = None
-    type: str | None = None
-    query: str | None = None
-    message: str | None = None
-    tags: list[str] | None = None
+    name: Name | None = None
+    type: ShortText | None = None
+    query: Text | None = None
+    message: Text | None = None
+    tags: Tags | None = None
     options: dict[str, Any] | None = None
-    priority: int | None = None
+    priority: Int64 | None = None
+    assets: Any = None  # checked by rules (monitors.assets), in Datadog's words
+    draft_status: Any = None
 
     def given(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set}
@@ -35,26 +39,26 @@ class MonitorBody(BaseModel):
 class CheckRunBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    check: StrictStr
-    host_name: str | None = None
+    check: Annotated[StrictStr, Field(max_length=200)]  # as the column holds it
+    host_name: Annotated[StrictStr, Field(max_length=255)] | None = None  # a DNS name's most, and the column's
     status: StrictInt
-    tags: list[str] | None = None
-    timestamp: int | None = None
-    message: str | None = None
+    tags: Tags | None = None
+    timestamp: PosixSeconds | None = None
+    message: Text | None = None
 
 
 class GroupReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr
-    status: str
-    tags: list[str] | None = None
+    name: Name
+    status: ShortText
+    tags: Tags | None = None
 
 
 class StateReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    groups: list[GroupReport]
+    groups: list[GroupReport] = Field(max_length=GROUP_REPORTS)
 
 
 def group_state(group: MonitorGroup) -> dict[str, Any]:
@@ -89,6 +93,8 @@ def document(
         "deleted": iso_micro(monitor.deleted),
         "restricted_roles": None,
         "priority": monitor.priority,
+        "draft_status": monitor.draft_status,
+        "assets": assets.rendered(monitor.id, monitor.assets),
         "overall_state_modified": iso_micro(monitor.overall_state_modified),
         "overall_state": monitor.overall_state,
         "creator": {"name": creator.name, "handle": creator.email, "email": creator.email, "id": creator.id},

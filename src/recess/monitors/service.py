@@ -10,8 +10,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recess.core.timefmt import posix
-from recess.monitors import store
+from recess.monitors import queries, store
+from recess.monitors.filters import ListFilters, page_of
+from recess.monitors.assets import DRAFT
 from recess.monitors.model import GroupTransition, Monitor, MonitorGroup
+from recess.monitors.references import References
 from recess.monitors.subjects import subject_of
 from recess.notifications.model import Notification
 from recess.notifications.muter import Muter, Silence
@@ -22,17 +25,37 @@ Matches = list[tuple[Silence, list[str]]]
 
 
 def notify(session: Session, notifier: Notifier, transitions: Sequence[GroupTransition]) -> list[Notification]:
-    """A notification for each transition, muted or not by what covers its group at its instant."""
+    """A notification for each transition, muted or not by what covers its group at its instant.
+    A draft monitor notifies no one (Datadog: it "does not send notifications")."""
     out = []
     for transition in transitions:
         monitor = session.get(Monitor, transition.monitor_id)
-        if monitor is None:
+        if monitor is None or monitor.draft_status == DRAFT:
             continue
         row = store.group(session, monitor.id, transition.group_name)
         subject = subject_of(monitor, row, transition.group_name, transition.tags)
         out.append(notifier.on_transition(session, subject, Moment(transition.from_state, transition.to_state),
                                           transition.at, transition.episode_start))
     return out
+
+
+def listing(session: Session, org_id: int, wanted: ListFilters) -> list[Monitor]:
+    """The org's monitors that pass the list filters, by id, paged when `page` is given."""
+    monitors = list(store.listing(session, org_id, name=wanted.name, id_offset=wanted.id_offset))
+    if wanted.monitor_tags:
+        monitors = [m for m in monitors if set(wanted.monitor_tags) <= {t.lower() for t in m.tags}]
+    if wanted.tags:
+        monitors = [m for m in monitors if set(wanted.tags) <= {t.lower() for t in queries.scopes(m.type, m.query)}]
+    return page_of(monitors, wanted)
+
+
+def blockers(session: Session, references: References, org_id: int, monitor_ids: Sequence[int],
+             now: datetime) -> tuple[list[int], dict[int, list[str]], list[int]]:
+    """Which of `monitor_ids` can be deleted: (deletable ids, {id: what names it}, ids not found)."""
+    known = {m.id for m in store.by_ids(session, org_id, monitor_ids)}
+    named = references.naming(session, org_id, sorted(known), now)
+    ids = list(dict.fromkeys(monitor_ids))
+    return [i for i in ids if i in known and i not in named], named, [i for i in ids if i not in known]
 
 
 def silences(session: Session, muter: Muter, monitor: Monitor, groups: Sequence[MonitorGroup], now: datetime) -> Matches:

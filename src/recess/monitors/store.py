@@ -69,6 +69,12 @@ def groups_of(session: Session, monitor_ids: Iterable[int]) -> dict[int, list[Mo
     return out
 
 
+def group_tags(session: Session, monitor_id: int) -> list[tuple[str, list[str]]]:
+    """(name, tags) of a monitor's groups: what matching needs, without building row objects."""
+    return [(name, tags) for name, tags in session.execute(
+        select(MonitorGroup.name, MonitorGroup.tags).where(MonitorGroup.monitor_id == monitor_id).order_by(MonitorGroup.name))]
+
+
 def group_statuses(session: Session, monitor_id: int) -> list[str]:
     """The distinct states of a monitor's groups."""
     return list(session.scalars(select(MonitorGroup.status).where(MonitorGroup.monitor_id == monitor_id).distinct()))

@@ -3,7 +3,6 @@ notifications with their deliveries (a recess extension)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -16,7 +15,8 @@ from recess.core.application import settings
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
 from recess.core.http import database, json
-from recess.core.params import INT64_MAX, int_id
+from recess.core.limits import INT64_MAX, MAX_INSTANT, MAX_POSIX, MIN_POSIX
+from recess.core.params import int_id
 from recess.core.timefmt import from_posix, posix
 from recess.notifications import history
 from recess.notifications.model import Notification
@@ -25,8 +25,6 @@ from recess.settings import Settings
 
 router = APIRouter(tags=["Events"])
 PAGE = 1000
-# The instants a `datetime` holds, in POSIX seconds: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-MIN_POSIX, MAX_POSIX = -62_135_596_800, 253_402_300_799
 
 
 def event_document(n: Notification, public_url: str) -> dict[str, Any]:
@@ -59,7 +57,8 @@ def list_events(
         return json({"events": [], "status": "ok"})
     wanted = [t.strip().lower() for t in (tags or "").split(",") if t.strip()]
     with db.read() as session:
-        until = from_posix(end + 1) if end < MAX_POSIX else datetime.max.replace(tzinfo=UTC)  # `end` is a whole second
+        # `end` is a whole second: it ends just before the next one (or at the last instant there is).
+        until = from_posix(end + 1) if end < MAX_POSIX else MAX_INSTANT
         rows = history.between(session, principal.org_id, from_posix(start), until, wanted)
     return json({"events": [event_document(r, config.public_url) for r in rows[page * PAGE : (page + 1) * PAGE]], "status": "ok"})
 
@@ -72,7 +71,7 @@ def event_link(id: str = Query(...)) -> Response:  # noqa: A002 - Datadog's para
     return RedirectResponse(f"/api/v1/events/{int(id)}", status_code=302)
 
 
-@router.get("/api/v1/events/{event_id}", summary="Get an event")
+@router.get("/api/v1/events/{event_id:id}", summary="Get an event")
 def get_event(event_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
               config: Settings = Depends(settings)) -> Response:
     wanted = int_id(event_id, "event_id")

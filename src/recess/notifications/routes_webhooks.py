@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict
 
 from recess.accounts.auth import require
 from recess.accounts.permissions import MONITORS_READ, MONITORS_WRITE
@@ -15,6 +15,7 @@ from recess.accounts.store import Principal
 from recess.core.application import services
 from recess.core.db import Database
 from recess.core.errors import ApiError, bad_request
+from recess.core.limits import ShortText, Text
 from recess.core.http import database, json as json_response
 from recess.notifications import targets, webhooks
 from recess.notifications.model import Webhook
@@ -25,20 +26,20 @@ router = APIRouter(prefix="/api/v1/integration/webhooks/configuration/webhooks",
 class WebhookBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr
-    url: StrictStr
-    payload: StrictStr | None = None
-    custom_headers: StrictStr | None = None
+    name: ShortText
+    url: Text
+    payload: Text | None = None
+    custom_headers: Text | None = None
     encode_as: Literal["json", "form"] = "json"
 
 
 class WebhookUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: StrictStr | None = None
-    url: StrictStr | None = None
-    payload: StrictStr | None = None
-    custom_headers: StrictStr | None = None
+    name: ShortText | None = None
+    url: Text | None = None
+    payload: Text | None = None
+    custom_headers: Text | None = None
     encode_as: Literal["json", "form"] | None = None
 
 

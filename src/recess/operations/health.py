@@ -7,6 +7,7 @@ is a 503 naming the first reason, with every check's result.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -54,9 +55,13 @@ def readyz(request: Request) -> JSONResponse:
     shared = services(request)
     reachable, db_detail, migrated, schema_detail = _database(shared.db)
     deliverer, scheduler = shared.get(DELIVERER), shared.scheduler
-    sched_ok, sched_detail = _worker(scheduler, scheduler.last_tick if scheduler else None, stale_after=30.0)
-    # A pass may spend a delivery timeout on each of a batch's receivers; progress is per send.
-    deliver_ok, deliver_detail = _worker(deliverer, deliverer.heartbeat, stale_after=max(30.0, 2 * deliverer.timeout + 5))
+    if shared.leadership is not None and not shared.leadership.held:
+        # Another process on this SQLite database runs the loops (recess serve --workers).
+        sched_ok, sched_detail = deliver_ok, deliver_detail = True, "standing by: another process runs it"
+    else:
+        sched_ok, sched_detail = _worker(scheduler, scheduler.last_tick if scheduler else None, stale_after=30.0)
+        # A pass may spend a delivery timeout on each of a batch's receivers; progress is per send.
+        deliver_ok, deliver_detail = _worker(deliverer, deliverer.heartbeat, stale_after=max(30.0, 2 * deliverer.timeout + 5))
     checks = {
         "database": {"ok": reachable, "detail": db_detail},
         "migrations": {"ok": migrated, "detail": schema_detail},
@@ -65,5 +70,6 @@ def readyz(request: Request) -> JSONResponse:
     }
     failing = [f"{name}: {check['detail']}" for name, check in checks.items() if not check["ok"]]
     if failing:
-        return JSONResponse({"status": "unavailable", "reason": failing[0], "checks": checks}, status_code=503)
-    return JSONResponse({"status": "ready", "checks": checks})
+        return JSONResponse({"status": "unavailable", "reason": failing[0], "checks": checks, "process": os.getpid()},
+                            status_code=503)
+    return JSONResponse({"status": "ready", "checks": checks, "process": os.getpid()})

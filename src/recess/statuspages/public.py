@@ -1,48 +1,191 @@
-"""The page people read: a published public status page as HTML, without authentication."""
+"""What a published public status page serves without authentication, under `/status/{prefix}`:
+the page, one page per incident and per maintenance, the history by month, Atom/RSS/iCalendar
+feeds, Statuspage's public JSON API, a badge, the logo and favicon.
+
+Why it is built this way: every answer is rendered from one snapshot (snapshot.py) by pure
+functions, kept in the app's RenderCache, and checked against the page's version with one small
+query run on the event loop; only a miss goes to a worker thread to read and render.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import time
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from recess.accounts.auth import caller_of
 from recess.accounts.permissions import STATUS_PAGES_SETTINGS_READ, grants
+from recess.core import clock
+from recess.core.application import services
 from recess.core.db import Database
-from recess.core.http import database
 from recess.core.ids import is_uuid
-from recess.core.timefmt import iso_z
-from recess.statuspages import rules, store
-from recess.statuspages.documents import tree
+from recess.statuspages import badge, feeds, images, public_api, render, resources, snapshot, store
+from recess.statuspages.cache import CACHE, Rendered, RenderCache, expiry, matches, rendered
 from recess.statuspages.model import StatusPage
 
-router = APIRouter(tags=["Status Pages"])
-_env = Environment(loader=PackageLoader("recess.statuspages", "templates"), autoescape=select_autoescape(["html"]))
+router = APIRouter(tags=["Status Pages"], include_in_schema=False)
+
+HTML = "text/html; charset=utf-8"
+Built = tuple[bytes, str] | None
+Builder = Callable[[snapshot.Snapshot, StatusPage], Built]
+API_DOCUMENTS = frozenset({"summary", "status", "components", "incidents", "incidents/unresolved", "scheduled-maintenances",
+                           "scheduled-maintenances/upcoming", "scheduled-maintenances/active"})
+_NOT_FOUND = b"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title><h1>No such status page</h1></html>"
 
 
-def _leaves(items: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        out += _leaves(item.get("components", [])) if item["type"] == "group" else [item["status"]]
-    return out
+def _headers(item: Rendered, etag: str) -> dict[str, str]:
+    """Caching for browsers and proxies, and what each kind of answer may do once loaded."""
+    headers = {"ETag": etag, "X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding"}
+    if item.media_type == HTML:
+        headers |= {"Cache-Control": "public, max-age=10", "Content-Security-Policy": render.CSP, "Referrer-Policy": "same-origin"}
+    else:  # feeds, JSON, badge, images: read by other sites' scripts and by aggregators
+        headers |= {"Cache-Control": "public, max-age=30", "Access-Control-Allow-Origin": "*"}
+    if item.media_type == "image/svg+xml":
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return headers
 
 
-@router.get("/status/{domain_prefix}", response_class=HTMLResponse, include_in_schema=False)
-def public_page(domain_prefix: str, db: Database = Depends(database)) -> HTMLResponse:
+def _build(db: Database, page_id: str, url: str, version: tuple[object, ...], now: datetime, build: Builder) -> Rendered | None:
     with db.read() as session:
-        page = store.page_by_prefix(session, domain_prefix)
-        if page is None or page.type != "public" or not page.enabled:
-            return HTMLResponse("<!doctype html><title>Not found</title><h1>No such status page</h1>", status_code=404)
-        return HTMLResponse(_render(session, page))
+        page = session.get(StatusPage, page_id)
+        if page is None:
+            return None
+        snap = snapshot.read(session, page, url, now)
+        built = build(snap, page)
+    if built is None:
+        return None
+    body, media_type = built
+    return rendered(body, media_type, version, expiry(snap))
 
 
-@router.get("/status-pages/{page_id}/view", response_class=HTMLResponse, include_in_schema=False)
-def internal_page(page_id: str, request: Request, db: Database = Depends(database)) -> HTMLResponse:
+def _version(db: Database, cache: RenderCache, prefix: str) -> tuple[object, ...] | None:
+    """The page's version: remembered for a second, else one small query (on the event loop:
+    an indexed row and six aggregates never wait on a writer)."""
+    moment = time.monotonic()
+    known = cache.known_version(prefix, moment)
+    if known is not None:
+        return known
+    generation = cache.generation  # read before the query: a commit during it is seen next time
+    with db.read() as session:
+        version = store.page_version(session, prefix)
+    if version is not None:
+        cache.remember_version(prefix, version, moment, generation)
+    return version
+
+
+async def _serve(request: Request, prefix: str, what: str, build: Builder) -> Response:
+    """The answer `what` of the page at `prefix`, from the cache when the page has not changed."""
+    shared = services(request)
+    cache = shared.get(CACHE)
+    version = _version(shared.db, cache, prefix)
+    if version is None or version[1] != "public" or not version[2]:
+        return HTMLResponse(_NOT_FOUND, status_code=404)
+    now = clock.now()
+    key = (version[0], what)
+    item = cache.get(key, version, now)
+    if item is None:
+        url = f"{shared.settings.public_url.rstrip('/')}/status/{prefix}"
+        item = await run_in_threadpool(_build, shared.db, str(version[0]), url, version, now, build)
+        if item is None:
+            return HTMLResponse(_NOT_FOUND, status_code=404)
+        cache.put(key, item)
+    packed = item.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
+    etag = item.gzip_etag if packed else item.etag
+    headers = _headers(item, etag)
+    if matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    if packed:
+        headers["Content-Encoding"] = "gzip"
+    return Response(item.gzipped if packed else item.body, media_type=item.media_type, headers=headers)
+
+
+def _html(text: str) -> Built:
+    return text.encode(), HTML
+
+
+@router.get("/status/{domain_prefix}", response_class=HTMLResponse)
+async def public_page(domain_prefix: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, "page", lambda snap, _: _html(render.page(snap)))
+
+
+@router.get("/status/{domain_prefix}/history", response_class=HTMLResponse)
+async def history(domain_prefix: str, request: Request, page: int = Query(1, ge=1, le=1000)) -> Response:
+    return await _serve(request, domain_prefix, f"history:{page}", lambda snap, _: _html(render.history_page(snap, page)))
+
+
+@router.get("/status/{domain_prefix}/incidents/{event_id}", response_class=HTMLResponse)
+async def incident(domain_prefix: str, event_id: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, f"incident:{event_id}", lambda snap, _: _event(snap, "incident", event_id))
+
+
+@router.get("/status/{domain_prefix}/maintenances/{event_id}", response_class=HTMLResponse)
+async def maintenance(domain_prefix: str, event_id: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, f"maintenance:{event_id}", lambda snap, _: _event(snap, "maintenance", event_id))
+
+
+def _event(snap: snapshot.Snapshot, kind: str, event_id: str) -> Built:
+    shown = snap.event(kind, event_id.lower())
+    return _html(render.event(snap, shown)) if shown is not None else None
+
+
+@router.get("/status/{domain_prefix}/history.atom")
+async def atom(domain_prefix: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, "atom", lambda snap, _: (feeds.atom(snap), "application/atom+xml; charset=utf-8"))
+
+
+@router.get("/status/{domain_prefix}/history.rss")
+async def rss(domain_prefix: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, "rss", lambda snap, _: (feeds.rss(snap), "application/rss+xml; charset=utf-8"))
+
+
+@router.get("/status/{domain_prefix}/maintenances.ics")
+async def calendar(domain_prefix: str, request: Request) -> Response:
+    host = urlsplit(services(request).settings.public_url).hostname or "recess"
+    return await _serve(request, domain_prefix, "ics", lambda snap, _: (feeds.ics(snap, host), "text/calendar; charset=utf-8"))
+
+
+@router.get("/status/{domain_prefix}/api/v2/{document:path}")
+async def api_document(domain_prefix: str, document: str, request: Request) -> Response:
+    """Statuspage's public API v2: summary.json, status.json, components.json, ..."""
+    name = document.removesuffix(".json")
+    if not document.endswith(".json") or name not in API_DOCUMENTS:
+        return Response(b'{"error": "not found"}', status_code=404, media_type="application/json")
+
+    def build(snap: snapshot.Snapshot, _: StatusPage) -> Built:
+        return json.dumps(public_api.answer(snap, name), separators=(",", ":")).encode(), "application/json"
+
+    return await _serve(request, domain_prefix, f"api:{name}", build)
+
+
+@router.get("/status/{domain_prefix}/badge.svg")
+async def status_badge(domain_prefix: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, "badge", lambda snap, _: (
+        badge.svg("status", render.overall(snap)).encode(), "image/svg+xml"))
+
+
+@router.get("/status/{domain_prefix}/logo")
+async def logo(domain_prefix: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, "logo", lambda _, page: images.decode(page.company_logo))
+
+
+@router.get("/status/{domain_prefix}/favicon")
+async def favicon(domain_prefix: str, request: Request) -> Response:
+    return await _serve(request, domain_prefix, "favicon", lambda _, page: images.decode(page.favicon))
+
+
+@router.get("/status-pages/{page_id:id}/view", response_class=HTMLResponse)
+def internal_page(page_id: str, request: Request) -> HTMLResponse:
     """An internal page's `page_url`: shown to its org's users (their keys as headers), else a
-    page saying it needs signing in. Public pages' ids lead to their public address."""
+    page saying it needs signing in. Public pages' ids lead to their public address.
+    (Signing in with a session is item 7 of issue 14; the page's links under /status/ are for
+    public pages only.)"""
+    db = services(request).db
     caller = caller_of(request, db)
     principal = caller.user if caller is not None else None
     with db.read() as session:
@@ -58,22 +201,5 @@ def internal_page(page_id: str, request: Request, db: Database = Depends(databas
                 "<p>This is an internal status page: it is shown to members of its organisation only.</p>",
                 status_code=401)
         assert page is not None
-        return HTMLResponse(_render(session, page))
-
-
-def _render(session: Session, page: StatusPage) -> str:
-    components = tree(session, page)
-    timelines = store.updates(session, [d.id for d in store.degradations(session, page.org_id, page.id)])
-    incidents = []
-    for degradation in store.degradations(session, page.org_id, page.id):
-        live = store.live_updates(timelines[degradation.id])
-        if live and live[-1].status != "resolved" and not degradation.is_backfilled:
-            incidents.append({"title": degradation.title, "status": live[-1].status, "updates": [
-                {"status": u.status, "description": u.description, "started_at": iso_z(u.started_at)} for u in reversed(live)]})
-    maintenances = [
-        {"title": m.title, "status": m.status, "start_date": iso_z(m.start_date), "completed_date": iso_z(m.completed_date),
-         "description": m.in_progress_description if m.status == "in_progress" else m.scheduled_description}
-        for m in store.open_maintenances(session, page.id)
-    ]
-    return _env.get_template("public.html").render(
-        page=page, components=components, worst=rules.worst(_leaves(components)), incidents=incidents, maintenances=maintenances)
+        url = resources.page_url(page, services(request).settings.public_url)
+        return HTMLResponse(render.page(snapshot.read(session, page, url, clock.now())))

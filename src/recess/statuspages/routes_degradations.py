@@ -24,7 +24,7 @@ INCLUDES = ("created_by_user", "last_modified_by_user", "status_page")
 UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "degradation", "status_page")
 
 
-@router.post("/{page_id}/degradations", summary="Create degradation", status_code=201)
+@router.post("/{page_id:id}/degradations", summary="Create degradation", status_code=201)
 def create_degradation(page_id: str, request: DegradationInRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
@@ -36,7 +36,7 @@ def create_degradation(page_id: str, request: DegradationInRequest, include: str
         return answer(documents.document(session, documents.degradation(session, row), wanted, base), 201)
 
 
-@router.post("/{page_id}/degradations/backfill", summary="Create backfilled degradation", status_code=201)
+@router.post("/{page_id:id}/degradations/backfill", summary="Create backfilled degradation", status_code=201)
 def backfill_degradation(page_id: str, request: BackfillDegradationInRequest, include: str | None = Query(None),
                          actor: Principal = Depends(can_write_incidents), db: Database = Depends(database),
                          base: str = Depends(public_url)) -> Response:
@@ -65,7 +65,7 @@ def list_degradations(
         return answer(documents.document(session, data[page_offset : page_offset + page_limit], wanted, base, meta))
 
 
-@router.get("/{page_id}/degradations/{degradation_id}", summary="Get degradation")
+@router.get("/{page_id:id}/degradations/{degradation_id:id}", summary="Get degradation")
 def get_degradation(page_id: str, degradation_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                     db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
@@ -75,7 +75,7 @@ def get_degradation(page_id: str, degradation_id: str, include: str | None = Que
         return answer(documents.document(session, documents.degradation(session, row), wanted, base))
 
 
-@router.patch("/{page_id}/degradations/{degradation_id}", summary="Update degradation")
+@router.patch("/{page_id:id}/degradations/{degradation_id:id}", summary="Update degradation")
 def update_degradation(page_id: str, degradation_id: str, request: DegradationPatchRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
@@ -88,7 +88,7 @@ def update_degradation(page_id: str, degradation_id: str, request: DegradationPa
         return answer(documents.document(session, documents.degradation(session, row), wanted, base))
 
 
-@router.delete("/{page_id}/degradations/{degradation_id}", summary="Delete degradation", status_code=204, response_class=Response)
+@router.delete("/{page_id:id}/degradations/{degradation_id:id}", summary="Delete degradation", status_code=204, response_class=Response)
 def delete_degradation(page_id: str, degradation_id: str, actor: Principal = Depends(can_write_incidents),
                        db: Database = Depends(database)) -> Response:
     with writing(db) as session:
@@ -97,7 +97,7 @@ def delete_degradation(page_id: str, degradation_id: str, actor: Principal = Dep
     return no_content()
 
 
-@router.patch("/{page_id}/degradations/{degradation_id}/updates/{update_id}", summary="Edit degradation update")
+@router.patch("/{page_id:id}/degradations/{degradation_id:id}/updates/{update_id:id}", summary="Edit degradation update")
 def edit_degradation_update(page_id: str, degradation_id: str, update_id: str, request: DegradationUpdateRequest,
                             include: str | None = Query(None), actor: Principal = Depends(can_write_incidents),
                             db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
@@ -113,7 +113,7 @@ def edit_degradation_update(page_id: str, degradation_id: str, update_id: str, r
         return answer(documents.document(session, data, wanted, base, own=frozenset({"degradation"}), extra=extra))
 
 
-@router.delete("/{page_id}/degradations/{degradation_id}/updates/{update_id}", summary="Delete degradation update",
+@router.delete("/{page_id:id}/degradations/{degradation_id:id}/updates/{update_id:id}", summary="Delete degradation update",
                status_code=204, response_class=Response)
 def soft_delete_degradation_update(page_id: str, degradation_id: str, update_id: str, actor: Principal = Depends(can_write_incidents),
                                    db: Database = Depends(database)) -> Response:

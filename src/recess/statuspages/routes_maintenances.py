@@ -18,6 +18,7 @@ from recess.statuspages.http import (
     PREFIX, answer, can_read, can_write_incidents, includes, page_or_404, path_id, public_url, reading, status_filter,
     writing,
 )
+from recess.statuspages.listeners import MaintenanceListener, maintenance_listener
 from recess.statuspages.schemas import (
     BackfillMaintenanceInRequest, MaintenanceInRequest, MaintenancePatchRequest, MaintenanceUpdateRequest,
 )
@@ -27,21 +28,22 @@ INCLUDES = ("created_by_user", "last_modified_by_user", "status_page")
 UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "maintenance")
 
 
-@router.post("/{page_id}/maintenances", summary="Create maintenance", status_code=201)
+@router.post("/{page_id:id}/maintenances", summary="Create maintenance", status_code=201)
 def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
+                       db: Database = Depends(database), base: str = Depends(public_url),
+                       listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     given = request.data.attributes
     now = clock.now()
     with writing(db) as session:
         planned = maintenances.window(given.start_date, given.completed_date)  # checked before the page is looked for
         page = page_or_404(session, actor.org_id, page_id)
-        row = maintenances.create(session, actor.org_id, page, given, planned, actor.user_uuid, now)
+        row = maintenances.create(session, actor.org_id, page, given, planned, actor.user_uuid, now, listener)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base), 201)
 
 
-@router.post("/{page_id}/maintenances/backfill", summary="Create backfilled maintenance", status_code=201)
+@router.post("/{page_id:id}/maintenances/backfill", summary="Create backfilled maintenance", status_code=201)
 def backfill_maintenance(page_id: str, request: BackfillMaintenanceInRequest, include: str | None = Query(None),
                          actor: Principal = Depends(can_write_incidents), db: Database = Depends(database),
                          base: str = Depends(public_url)) -> Response:
@@ -70,7 +72,7 @@ def list_maintenances(
         return answer(documents.document(session, data, wanted, base, resources.offset_meta(page_offset, page_limit, len(rows))))
 
 
-@router.get("/{page_id}/maintenances/{maintenance_id}", summary="Get maintenance")
+@router.get("/{page_id:id}/maintenances/{maintenance_id:id}", summary="Get maintenance")
 def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                     db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, INCLUDES)
@@ -80,20 +82,21 @@ def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Que
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base))
 
 
-@router.patch("/{page_id}/maintenances/{maintenance_id}", summary="Update maintenance")
+@router.patch("/{page_id:id}/maintenances/{maintenance_id:id}", summary="Update maintenance")
 def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePatchRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
+                       db: Database = Depends(database), base: str = Depends(public_url),
+                       listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
     with writing(db) as session:
         page = page_or_404(session, actor.org_id, page_id)
         row = maintenances.find(session, page, path_id(maintenance_id, "maintenance_id"))
-        maintenances.update(session, page, row, request.data.attributes, actor.user_uuid, now)
+        maintenances.update(session, page, row, request.data.attributes, actor.user_uuid, now, listener)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base))
 
 
-@router.patch("/{page_id}/maintenances/{maintenance_id}/updates/{update_id}", summary="Edit maintenance update")
+@router.patch("/{page_id:id}/maintenances/{maintenance_id:id}/updates/{update_id:id}", summary="Edit maintenance update")
 def patch_maintenance_update(page_id: str, maintenance_id: str, update_id: str, request: MaintenanceUpdateRequest,
                              include: str | None = Query(None), actor: Principal = Depends(can_write_incidents),
                              db: Database = Depends(database), base: str = Depends(public_url)) -> Response:

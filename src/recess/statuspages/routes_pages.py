@@ -45,7 +45,7 @@ def list_pages(
         return answer(documents.document(session, data, wanted, base, resources.offset_meta(page_offset, page_limit, len(rows))))
 
 
-@router.get("/{page_id}", summary="Get status page")
+@router.get("/{page_id:id}", summary="Get status page")
 def get_page(page_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read), db: Database = Depends(database),
              base: str = Depends(public_url)) -> Response:
     wanted = includes(include, USER_INCLUDES)
@@ -54,7 +54,7 @@ def get_page(page_id: str, include: str | None = Query(None), actor: Principal =
         return answer(documents.document(session, documents.page(session, page, base), wanted, base))
 
 
-@router.patch("/{page_id}", summary="Update status page")
+@router.patch("/{page_id:id}", summary="Update status page")
 def update_page(page_id: str, request: PagePatchRequest, include: str | None = Query(None), delete_subscribers: bool = Query(False),
                 actor: Principal = Depends(can_write_settings), db: Database = Depends(database),
                 base: str = Depends(public_url)) -> Response:
@@ -66,7 +66,7 @@ def update_page(page_id: str, request: PagePatchRequest, include: str | None = Q
         return answer(documents.document(session, documents.page(session, page, base), wanted, base))
 
 
-@router.delete("/{page_id}", summary="Delete status page", status_code=204, response_class=Response)
+@router.delete("/{page_id:id}", summary="Delete status page", status_code=204, response_class=Response)
 def delete_page(page_id: str, actor: Principal = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
     with writing(db) as session:
         pages.delete(session, page_or_404(session, actor.org_id, page_id))
@@ -80,12 +80,12 @@ def _publish(page_id: str, actor: Principal, db: Database, enabled: bool) -> Res
     return no_content()
 
 
-@router.post("/{page_id}/publish", summary="Publish status page", status_code=204, response_class=Response)
+@router.post("/{page_id:id}/publish", summary="Publish status page", status_code=204, response_class=Response)
 def publish(page_id: str, actor: Principal = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
     return _publish(page_id, actor, db, True)
 
 
-@router.post("/{page_id}/unpublish", summary="Unpublish status page", status_code=204, response_class=Response)
+@router.post("/{page_id:id}/unpublish", summary="Unpublish status page", status_code=204, response_class=Response)
 def unpublish(page_id: str, actor: Principal = Depends(can_write_settings), db: Database = Depends(database)) -> Response:
     return _publish(page_id, actor, db, False)
 
@@ -93,7 +93,7 @@ def unpublish(page_id: str, actor: Principal = Depends(can_write_settings), db: 
 # --- components -------------------------------------------------------------------------------
 
 
-@router.post("/{page_id}/components", summary="Create component", status_code=201)
+@router.post("/{page_id:id}/components", summary="Create component", status_code=201)
 def create_component(page_id: str, request: ComponentRequest, include: str | None = Query(None),
                      actor: Principal = Depends(can_write_settings), db: Database = Depends(database),
                      base: str = Depends(public_url)) -> Response:
@@ -105,7 +105,7 @@ def create_component(page_id: str, request: ComponentRequest, include: str | Non
         return answer(documents.component(session, page, row, wanted, base), 201)
 
 
-@router.get("/{page_id}/components", summary="List components")
+@router.get("/{page_id:id}/components", summary="List components")
 def list_components(page_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                     db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, COMPONENT_INCLUDES)
@@ -116,7 +116,7 @@ def list_components(page_id: str, include: str | None = Query(None), actor: Prin
         return answer(documents.document(session, data, wanted, base, own=frozenset({"group"})))
 
 
-@router.get("/{page_id}/components/{component_id}", summary="Get component")
+@router.get("/{page_id:id}/components/{component_id:id}", summary="Get component")
 def get_component(page_id: str, component_id: str, include: str | None = Query(None), actor: Principal = Depends(can_read),
                   db: Database = Depends(database), base: str = Depends(public_url)) -> Response:
     wanted = includes(include, COMPONENT_INCLUDES)
@@ -126,7 +126,7 @@ def get_component(page_id: str, component_id: str, include: str | None = Query(N
         return answer(documents.component(session, page, row, wanted, base))
 
 
-@router.patch("/{page_id}/components/{component_id}", summary="Update component")
+@router.patch("/{page_id:id}/components/{component_id:id}", summary="Update component")
 def update_component(page_id: str, component_id: str, request: ComponentPatchRequest, include: str | None = Query(None),
                      actor: Principal = Depends(can_write_settings), db: Database = Depends(database),
                      base: str = Depends(public_url)) -> Response:
@@ -139,7 +139,7 @@ def update_component(page_id: str, component_id: str, request: ComponentPatchReq
         return answer(documents.component(session, page, row, wanted, base))
 
 
-@router.delete("/{page_id}/components/{component_id}", summary="Delete component", status_code=204, response_class=Response)
+@router.delete("/{page_id:id}/components/{component_id:id}", summary="Delete component", status_code=204, response_class=Response)
 def delete_component(page_id: str, component_id: str, actor: Principal = Depends(can_write_settings),
                      db: Database = Depends(database)) -> Response:
     now = clock.now()

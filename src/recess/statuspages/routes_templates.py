@@ -93,7 +93,7 @@ def _routes(kind: str, create: Callable[..., Response], update: Callable[..., Re
             templates.delete(session, templates.find(session, page, kind, path_id(template_id, "template_id")))
         return no_content()
 
-    label, path, one = f"{kind} template", f"/{{page_id}}/{kind}_templates", f"/{{page_id}}/{kind}_templates/{{template_id}}"
+    label, path, one = f"{kind} template", f"/{{page_id:id}}/{kind}_templates", f"/{{page_id:id}}/{kind}_templates/{{template_id:id}}"
     router.add_api_route(path, create, name="create", methods=["POST"], status_code=201, summary=f"Create {label}")
     router.add_api_route(path, listing, methods=["GET"], summary=f"List {label}s")
     router.add_api_route(one, get, methods=["GET"], summary=f"Get {label}")

@@ -42,6 +42,11 @@ class PageError(ValueError):
         self.status = status
 
 
+def severity(status: str) -> int:
+    """How bad a component status is, from operational (0) to major_outage (4)."""
+    return _SEVERITY.get(status, 0)
+
+
 def worst(statuses: Iterable[str]) -> str:
     return max(statuses, key=lambda s: _SEVERITY.get(s, 0), default="operational")
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
 from pydantic.config import JsonDict
 
 from recess.core.jsonapi import Request, RequestData, RequestDataWithId
+from recess.core.limits import Instant, Items, Name, Position, ShortText, Text
 from recess.statuspages.rules import http_url
 
 ComponentStatus = Literal["operational", "degraded", "partial_outage", "major_outage", "maintenance"]
@@ -46,26 +46,26 @@ def _describe_urls(schema: JsonDict) -> None:
 
 
 class ComponentIn(_Body):
-    name: StrictStr = Field(min_length=1)
+    name: Name = Field(min_length=1)
     type: Literal["component", "group"] = "component"
-    position: StrictInt | None = Field(None, ge=0, le=2**31 - 1)  # the column is a 32-bit integer
-    components: list[ComponentIn] | None = None
+    position: Position | None = None
+    components: Items[ComponentIn] | None = None
 
 
 class ComponentPatch(_Body):
-    name: StrictStr | None = Field(None, min_length=1)
-    position: StrictInt | None = Field(None, ge=0, le=2**31 - 1)  # the column is a 32-bit integer
+    name: Name | None = Field(None, min_length=1)
+    position: Position | None = None
 
 
 class PageAttributes(_Body):
-    name: StrictStr = Field(min_length=1)
+    name: Name = Field(min_length=1)
     domain_prefix: StrictStr = Field(min_length=1, max_length=200, pattern=_PREFIX)
     type: Literal["public", "internal"]
     visualization_type: Visualization
-    components: list[ComponentIn] | None = None
-    company_logo: StrictStr | None = None
-    favicon: StrictStr | None = None
-    email_header_image: StrictStr | None = None
+    components: Items[ComponentIn] | None = None
+    company_logo: Text | None = None
+    favicon: Text | None = None
+    email_header_image: Text | None = None
     subscriptions_enabled: StrictBool | None = None
 
     model_config = ConfigDict(json_schema_extra=_describe_urls)
@@ -73,13 +73,13 @@ class PageAttributes(_Body):
 
 
 class PagePatch(_Body):
-    name: StrictStr | None = Field(None, min_length=1)
+    name: Name | None = Field(None, min_length=1)
     domain_prefix: StrictStr | None = Field(None, min_length=1, max_length=200, pattern=_PREFIX)
     type: Literal["public", "internal"] | None = None
     visualization_type: Visualization | None = None
-    company_logo: StrictStr | None = None
-    favicon: StrictStr | None = None
-    email_header_image: StrictStr | None = None
+    company_logo: Text | None = None
+    favicon: Text | None = None
+    email_header_image: Text | None = None
     subscriptions_enabled: StrictBool | None = None
 
     model_config = ConfigDict(json_schema_extra=_describe_urls)
@@ -90,77 +90,77 @@ class PagePatch(_Body):
 
 
 class Affected(_Body):
-    id: StrictStr
+    id: ShortText
     status: ComponentStatus
 
 
 class MaintenanceAffected(_Body):
-    id: StrictStr
+    id: ShortText
     status: Literal["operational", "maintenance"]
 
 
 class DegradationIn(_Body):
-    title: StrictStr = Field(min_length=1)
+    title: Name = Field(min_length=1)
     status: DegradationStatus
-    description: StrictStr | None = None
-    components_affected: list[Affected] = []
+    description: Text | None = None
+    components_affected: Items[Affected] = []
 
 
 class DegradationPatch(_Body):
-    title: StrictStr | None = Field(None, min_length=1)
+    title: Name | None = Field(None, min_length=1)
     status: DegradationStatus | None = None
-    description: StrictStr | None = None
-    components_affected: list[Affected] | None = None
+    description: Text | None = None
+    components_affected: Items[Affected] | None = None
 
 
 class BackfillDegradationUpdate(_Body):
-    started_at: datetime
+    started_at: Instant
     status: DegradationStatus
-    description: StrictStr | None = None
-    components_affected: list[Affected] = []
+    description: Text | None = None
+    components_affected: Items[Affected] = []
 
 
 class BackfillDegradationIn(_Body):
-    title: StrictStr = Field(min_length=1)
-    updates: list[BackfillDegradationUpdate]
+    title: Name = Field(min_length=1)
+    updates: Items[BackfillDegradationUpdate]
 
 
 class MaintenanceIn(_Body):
-    title: StrictStr = Field(min_length=1)
-    scheduled_description: StrictStr
-    in_progress_description: StrictStr
-    completed_description: StrictStr
-    start_date: datetime
-    completed_date: datetime
-    components_affected: list[MaintenanceAffected] = []
+    title: Name = Field(min_length=1)
+    scheduled_description: Text
+    in_progress_description: Text
+    completed_description: Text
+    start_date: Instant
+    completed_date: Instant
+    components_affected: Items[MaintenanceAffected] = []
 
 
 class MaintenancePatch(_Body):
-    title: StrictStr | None = Field(None, min_length=1)
-    scheduled_description: StrictStr | None = None
-    in_progress_description: StrictStr | None = None
-    completed_description: StrictStr | None = None
-    canceled_description: StrictStr | None = None
-    start_date: datetime | None = None
-    completed_date: datetime | None = None
+    title: Name | None = Field(None, min_length=1)
+    scheduled_description: Text | None = None
+    in_progress_description: Text | None = None
+    completed_description: Text | None = None
+    canceled_description: Text | None = None
+    start_date: Instant | None = None
+    completed_date: Instant | None = None
     status: Literal["scheduled", "in_progress", "completed", "canceled"] | None = None
-    components_affected: list[MaintenanceAffected] | None = None
+    components_affected: Items[MaintenanceAffected] | None = None
 
 
 class BackfillMaintenanceUpdate(_Body):
-    started_at: datetime
+    started_at: Instant
     status: Literal["in_progress", "completed"]
-    description: StrictStr
-    components_affected: list[MaintenanceAffected] = []
+    description: Text
+    components_affected: Items[MaintenanceAffected] = []
 
 
 class BackfillMaintenanceIn(_Body):
-    title: StrictStr = Field(min_length=1)
-    updates: list[BackfillMaintenanceUpdate]
+    title: Name = Field(min_length=1)
+    updates: Items[BackfillMaintenanceUpdate]
 
 
 class UpdatePatch(_Body):
-    description: StrictStr | None = None
+    description: Text | None = None
     status: DegradationStatus | None = None
 
 
@@ -168,29 +168,29 @@ class UpdatePatch(_Body):
 
 
 class TemplateAffected(_Body):
-    id: StrictStr
+    id: ShortText
     status: ComponentStatus
 
 
 class TemplateUpdate(_Body):
     status: DegradationStatus
-    message: StrictStr | None = None
+    message: Text | None = None
 
 
 class DegradationTemplateIn(_Body):
-    name: StrictStr | None = Field(None, min_length=1)
-    degradation_title: StrictStr | None = None
-    components_affected: list[TemplateAffected] | None = None
-    updates: list[TemplateUpdate] | None = None
+    name: Name | None = Field(None, min_length=1)
+    degradation_title: Name | None = None
+    components_affected: Items[TemplateAffected] | None = None
+    updates: Items[TemplateUpdate] | None = None
 
 
 class MaintenanceTemplateIn(_Body):
-    name: StrictStr | None = Field(None, min_length=1)
-    maintenance_title: StrictStr | None = None
-    component_ids: list[StrictStr] | None = None
-    scheduled_description: StrictStr | None = None
-    in_progress_description: StrictStr | None = None
-    completed_description: StrictStr | None = None
+    name: Name | None = Field(None, min_length=1)
+    maintenance_title: Name | None = None
+    component_ids: Items[ShortText] | None = None
+    scheduled_description: Text | None = None
+    in_progress_description: Text | None = None
+    completed_description: Text | None = None
 
 
 # --- envelopes: {"data": {"type", "id"?, "attributes"}}, each named for /openapi.json ----------

@@ -1,7 +1,8 @@
 """Maintenances and their state machine, moved by hand or on time by the scheduler's job.
 
 scheduled -> in_progress -> completed, or scheduled -> canceled; `advance_maintenances` makes
-the steps that are due.
+the steps that are due. Each change is told to the app's `MaintenanceListener` in the same
+transaction (backfills are not).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from recess.core.ids import random_uuid
 from recess.core.timefmt import to_utc
 from recess.statuspages import rules, store
 from recess.statuspages import service_timeline as timeline
+from recess.statuspages.listeners import NO_LISTENER, MaintenanceEvent, MaintenanceListener
 from recess.statuspages.model import Maintenance, StatusPage, Update
 from recess.statuspages.rules import PageError
 from recess.statuspages.schemas import BackfillMaintenanceIn, MaintenanceIn, MaintenancePatch
@@ -50,7 +52,7 @@ def window(start: datetime, completed: datetime) -> tuple[datetime, datetime]:
 
 
 def create(session: Session, org_id: int, page: StatusPage, given: MaintenanceIn, planned: tuple[datetime, datetime],
-           user: str, now: datetime) -> Maintenance:
+           user: str, now: datetime, listener: MaintenanceListener = NO_LISTENER) -> Maintenance:
     """A scheduled maintenance for the `planned` window (see `window`)."""
     components = timeline.affected(session, page, given.components_affected)
     row = Maintenance(
@@ -63,6 +65,7 @@ def create(session: Session, org_id: int, page: StatusPage, given: MaintenanceIn
     session.add(row)
     timeline.add(session, row.id, KIND, "scheduled", given.scheduled_description,
                  rules.maintenance_components(components, "scheduled"), now, now, user)
+    listener.maintenance_changed(session, row, "created", user, now)
     wake_after_commit(session, "scheduler")  # its start is due some day
     return row
 
@@ -86,7 +89,8 @@ def backfill(session: Session, org_id: int, page: StatusPage, given: BackfillMai
     return row
 
 
-def update(session: Session, page: StatusPage, row: Maintenance, given: MaintenancePatch, user: str, now: datetime) -> None:
+def update(session: Session, page: StatusPage, row: Maintenance, given: MaintenancePatch, user: str, now: datetime,
+           listener: MaintenanceListener = NO_LISTENER) -> None:
     """New texts, dates and components as given; a new status moves the maintenance forward only
     (completing a scheduled one starts it first)."""
     for name in _TEXTS:
@@ -100,33 +104,39 @@ def update(session: Session, page: StatusPage, row: Maintenance, given: Maintena
             given.completed_date if given.completed_date is not None else row.completed_date)
     if given.components_affected is not None:
         row.components_affected = timeline.affected(session, page, given.components_affected)
+    if given.start_date is not None or given.completed_date is not None or given.components_affected is not None:
+        listener.maintenance_changed(session, row, "moved", user, now)
     if given.status is not None and given.status != row.status:
         if row.status in ("completed", "canceled") or _ORDER[given.status] < _ORDER[row.status]:
             raise PageError(f"a maintenance cannot go from {row.status} to {given.status}")
         if given.status == "canceled" and row.status != "scheduled":
             raise PageError("only a scheduled maintenance can be canceled")
         if given.status == "completed" and row.status == "scheduled":
-            transition(session, row, "in_progress", now, now, user, manual=True)
-        transition(session, row, given.status, now, now, user, manual=True)
+            transition(session, row, "in_progress", now, now, user, manual=True, listener=listener)
+        transition(session, row, given.status, now, now, user, manual=True, listener=listener)
     row.modified_at, row.modified_by = now, user
     wake_after_commit(session, "scheduler")  # what is due next may have changed
 
 
-def transition(session: Session, row: Maintenance, status: str, at: datetime, now: datetime, user: str, manual: bool) -> None:
-    """Move a maintenance to `status`, appending the update that says so."""
+def transition(session: Session, row: Maintenance, status: str, at: datetime, now: datetime, user: str, manual: bool,
+               listener: MaintenanceListener = NO_LISTENER) -> None:
+    """Move a maintenance to `status`, appending the update that says so (with the listener's notes)."""
     description = {"scheduled": row.scheduled_description, "in_progress": row.in_progress_description,
                    "completed": row.completed_description, "canceled": row.canceled_description or ""}[status]
+    description = "\n\n".join(part for part in [description, *listener.maintenance_notes(session, row, now)] if part)
     row.status = status
     timeline.add(session, row.id, KIND, status, description, rules.maintenance_components(row.components_affected, status),
                  at, now, user, manual=manual)
     row.modified_at, row.modified_by = now, user
+    event: MaintenanceEvent = "in_progress" if status == "in_progress" else "completed" if status == "completed" else "canceled"
+    listener.maintenance_changed(session, row, event, user, now)
 
 
-def advance_maintenances(session: Session, now: datetime) -> None:
+def advance_maintenances(session: Session, now: datetime, listener: MaintenanceListener = NO_LISTENER) -> None:
     """The scheduler's job: start and complete maintenances at their dates."""
     for row in store.due_maintenances(session, now):
         for step in rules.due_steps(row.status, row.start_date, row.completed_date, now):
-            transition(session, row, step.status, now, now, row.modified_by, manual=False)
+            transition(session, row, step.status, now, now, row.modified_by, manual=False, listener=listener)
 
 
 def edit_update(parent: Maintenance, row: Update, description: str | None, user: str, now: datetime) -> None:

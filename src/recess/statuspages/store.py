@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from recess.accounts.model import User
@@ -158,3 +158,24 @@ def users_by_uuid(session: Session, uuids: Iterable[str]) -> dict[str, User]:
     if not wanted:
         return {}
     return {u.uuid: u for u in session.scalars(select(User).where(User.uuid.in_(wanted)))}
+
+
+_VERSION = text(
+    "SELECT p.id, p.type, p.enabled, p.modified_at,"
+    " (SELECT max(modified_at) FROM status_page_components WHERE page_id = p.id),"
+    " (SELECT count(*) FROM status_page_components WHERE page_id = p.id),"
+    " (SELECT max(modified_at) FROM degradations WHERE page_id = p.id),"
+    " (SELECT count(*) FROM degradations WHERE page_id = p.id),"
+    " (SELECT max(modified_at) FROM maintenances WHERE page_id = p.id),"
+    " (SELECT count(*) FROM maintenances WHERE page_id = p.id)"
+    " FROM status_pages p WHERE p.domain_prefix = :prefix")
+
+
+def page_version(session: Session, domain_prefix: str) -> tuple[Any, ...] | None:
+    """(page id, type, enabled, then the latest modified_at and the count of the page's own row,
+    components, degradations and maintenances): a value that changes whenever anything a reader
+    sees changes (every write stamps modified_at on its row or its parent; a delete changes a
+    count). None when no page has this prefix. Plain SQL: it runs on every uncached view, and
+    building the statement cost more than running it."""
+    row = session.execute(_VERSION, {"prefix": domain_prefix}).first()
+    return tuple(row) if row is not None else None

@@ -38,4 +38,14 @@ class MatchAll:
     """`*` alone: every tag set matches."""
 
 
-Node = Term | Not | And | Or | MatchAll
+@dataclass(frozen=True)
+class Text:
+    """A word or quoted phrase without a key: free text, as monitor search takes it (`web`,
+    `"chef-client"`, `*postgres*`). Only `parse_query` makes it; scopes refuse it (every value
+    there must have a key). `pattern` as in `Term`."""
+
+    value: str
+    pattern: str | None = None
+
+
+Node = Term | Not | And | Or | MatchAll | Text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term
+from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term, Text
 from recess.core.search.glob import compile_glob
 
 TagIndex = Mapping[str, frozenset[str]]
@@ -48,6 +48,8 @@ class _Emitter:
             return f"any(map({glob}, {values}))"
         if isinstance(node, Not):
             return f"(not {self.emit(node.child)})"
+        if isinstance(node, Text):
+            raise ValueError("free text has no key to match a tag set against (scopes never hold it)")
         joiner = " and " if isinstance(node, And) else " or "
         return "(" + joiner.join(self.emit(c) for c in node.children) + ")"
 
@@ -74,3 +76,42 @@ def required_terms(node: Node) -> frozenset[tuple[str, str]]:
         sets = [required_terms(c) for c in node.children]
         return frozenset.intersection(*sets) if sets else frozenset()
     return frozenset()
+
+
+# Most scopes are a conjunction of exact terms, each maybe negated or a few values of one key
+# (`host:a`, `service:x env:(prod OR staging) -role:db`). Such a scope is kept as a few
+# (key, values, wanted) clauses and tested with set look-ups: no generated function (whose
+# memory and compile time add up over 100,000 stored scopes). Anything else is compiled.
+Clause = tuple[str, frozenset[str], bool]  # the group has one of `values` under `key` == wanted
+
+
+def _clause(node: Node) -> Clause | None:
+    wanted = True
+    if isinstance(node, Not):
+        node, wanted = node.child, False
+    if isinstance(node, Term) and node.is_exact:
+        return node.key, frozenset({node.value}), wanted
+    if isinstance(node, Or) and node.children and all(isinstance(c, Term) and c.is_exact for c in node.children):
+        terms = [c for c in node.children if isinstance(c, Term)]
+        if len({t.key for t in terms}) == 1:
+            return terms[0].key, frozenset(t.value for t in terms), wanted
+    return None
+
+
+def clauses_of(node: Node) -> tuple[Clause, ...] | None:
+    """The tree as clauses that must all hold, or None when it is not that simple."""
+    parts = node.children if isinstance(node, And) else (node,)
+    out = []
+    for part in parts:
+        clause = _clause(part)
+        if clause is None:
+            return None
+        out.append(clause)
+    return tuple(out)
+
+
+def clauses_match(clauses: tuple[Clause, ...], tags: TagIndex) -> bool:
+    for key, values, wanted in clauses:
+        if values.isdisjoint(tags.get(key, _EMPTY)) is wanted:
+            return False
+    return True

@@ -8,7 +8,7 @@ from importlib import resources
 
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term
+from recess.core.search.ast import And, MatchAll, Node, Not, Or, Term, Text
 
 
 class SearchSyntaxError(ValueError):
@@ -58,7 +58,7 @@ class _ToTree(Transformer[Token, Node]):
 
     def negate(self, items: list[object]) -> object:
         child = items[0]
-        if isinstance(child, Term | Not | And | Or | MatchAll):
+        if isinstance(child, Term | Not | And | Or | MatchAll | Text):
             return Not(child)
         return ("not", child)  # a value under a grouped key; _bind makes it a term
 
@@ -86,6 +86,23 @@ class _ToTree(Transformer[Token, Node]):
 
     def match_all(self, items: list[Token]) -> Node:
         return MatchAll()
+
+
+class _ToQueryTree(_ToTree):
+    """As `_ToTree`, but a word or quoted phrase without a key is free text (`Text`)."""
+
+    def bare(self, items: list[Token]) -> Node:
+        word = str(items[0])
+        if word in ("AND", "OR", "NOT"):
+            raise SearchSyntaxError(f"Invalid query: {word} needs a term on each side")
+        if word.startswith('"'):
+            literal, _ = _unescape(word[1:-1])
+            return Text(literal.lower())
+        literal, pattern = _unescape(word)
+        return Text(literal.lower(), pattern.lower() if pattern else None)
+
+
+_SCOPES, _QUERIES = _ToTree(), _ToQueryTree()
 
 
 def _bind(key: str, value: object) -> Node:
@@ -155,8 +172,25 @@ def parse(text: str) -> Node:
     return parse_with_grammar(text)
 
 
-def parse_with_grammar(text: str) -> Node:
-    """`parse` by the grammar alone (what `parse` does for anything but plain terms)."""
+@lru_cache(maxsize=1024)
+def parse_query(text: str) -> Node:
+    """Parse a search query that may hold free text (monitor search): as `parse`, except that a
+    word or quoted phrase without a key is a `Text` node rather than an error. An empty query
+    matches everything."""
+    if not text.strip():
+        return MatchAll()
+    if len(text) > MAX_LENGTH:
+        raise SearchSyntaxError(f"The query is too long: {len(text)} characters, at most {MAX_LENGTH}")
+    plain = _plain(text)
+    if plain is not None:
+        _check_size(plain)
+        return plain
+    return parse_with_grammar(text, free_text=True)
+
+
+def parse_with_grammar(text: str, *, free_text: bool = False) -> Node:
+    """`parse` by the grammar alone (what `parse` does for anything but plain terms); with
+    `free_text`, words without a key are `Text` (what `parse_query` does)."""
     _check_balance(text)
     try:
         tree = _lark.parse(text)
@@ -172,7 +206,7 @@ def parse_with_grammar(text: str) -> Node:
     except UnexpectedInput as exc:  # pragma: no cover - other lark failures
         raise SearchSyntaxError(f"Invalid query: {exc}") from None
     try:
-        node = _ToTree().transform(tree)
+        node = (_QUERIES if free_text else _SCOPES).transform(tree)
     except RecursionError:
         raise SearchSyntaxError(f"The query is nested too deeply: at most {MAX_DEPTH} levels") from None
     except Exception as exc:  # lark wraps errors raised inside the transformer
@@ -182,7 +216,7 @@ def parse_with_grammar(text: str) -> Node:
         if isinstance(cause, RecursionError):
             raise SearchSyntaxError(f"The query is nested too deeply: at most {MAX_DEPTH} levels") from None
         raise
-    if isinstance(node, Term | MatchAll | Not | And | Or):
+    if isinstance(node, Term | MatchAll | Not | And | Or | Text):
         _check_size(node)
         return node
     raise SearchSyntaxError("All values must have a key")
@@ -195,7 +229,11 @@ def _check_size(root: Node) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise SearchSyntaxError(f"The query is nested too deeply: at most {MAX_DEPTH} levels")
-        if isinstance(node, Term):
+        if isinstance(node, Text):
+            terms += 1
+            if terms > MAX_TERMS:
+                raise SearchSyntaxError(f"The query has too many terms: at most {MAX_TERMS}")
+        elif isinstance(node, Term):
             terms += 1
             if terms > MAX_TERMS:
                 raise SearchSyntaxError(f"The query has too many terms: at most {MAX_TERMS}")

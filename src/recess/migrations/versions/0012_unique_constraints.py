@@ -9,8 +9,7 @@
   as `javascript:…`) is cleared: the API now refuses them, and the public page shows these.
 
 Revision ID: 0012
-Revises: 0009 (0010 and 0011 are written on other branches at the same time; whichever merges
-second re-points its down_revision)
+Revises: 0011
 Create Date: 2026-12-10
 """
 import hashlib
@@ -20,7 +19,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
