@@ -258,9 +258,9 @@ def _templates() -> dict[Any, Answer]:
     found: dict[Any, Answer] = {}
     for route in routes_templates.router.routes:
         assert isinstance(route, APIRoute)
-        one, many = (DegradationTemplateDocument, DegradationTemplateListDocument) if "/degradation_templates" in route.path \
+        one, many = (DegradationTemplateDocument, DegradationTemplateListDocument) if "/degradation_templates" in route.path_format \
             else (MaintenanceTemplateDocument, MaintenanceTemplateListDocument)
-        listing = "{template_id}" not in route.path
+        listing = "{template_id}" not in route.path_format
         method = next(iter(route.methods))
         body: type[BaseModel] | None = None if method == "DELETE" else many if listing and method == "GET" else one
         found[route.endpoint] = Answer(body, _ids() if listing else _ids("template_id"))
