@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     # Internal targets webhooks may be sent to anyway (all others, such as 127.0.0.1, 10.0.0.0/8
     # or 169.254.169.254, are refused): comma-separated CIDRs and host[:port] entries.
     webhook_allow: str = ""
+    # Where status page subscription emails go out: smtp://user:pass@host:587?starttls=1 (smtps://
+    # for TLS from the start). Empty: emails wait in the outbox, retried, until one is set.
+    smtp_url: str = ""
+    # The From address of those emails.
+    smtp_from: str = "recess@localhost"
     # One log line per request (recess serve --access-log sets it too).
     access_log: bool = False
     # "text" (timestamp, level, logger, message) or "json" (one object a line).

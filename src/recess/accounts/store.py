@@ -184,6 +184,16 @@ def user_of_app_key(session: Session, app_key: str) -> User | None:
     )
 
 
+def active_app_key(session: Session, *, key: str | None = None, key_id: int | None = None) -> tuple[AppKey, User] | None:
+    """An active (not revoked) application key, by its value or its row id, with its user (who
+    may be disabled: the caller decides). For sessions that must not keep the key itself."""
+    where = AppKey.digest == digest(key) if key is not None else AppKey.id == key_id
+    row = session.execute(
+        select(AppKey, User).join(User, AppKey.user_id == User.id).where(where, AppKey.revoked_at.is_(None))
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def _stale(model: type[ApiKey] | type[AppKey], key: str, now: datetime) -> list[object]:
     cutoff = now - LAST_USED_PRECISION
     return [model.digest == digest(key), or_(model.last_used_at.is_(None), model.last_used_at < cutoff)]

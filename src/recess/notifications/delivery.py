@@ -33,7 +33,7 @@ from recess.core import clock
 from recess.core.db import Database
 from recess.core.metrics import Metrics
 from recess.core.worker import Worker
-from recess.notifications import targets, templates
+from recess.notifications import email, targets, templates
 from recess.notifications.model import Delivery, Notification
 
 log = logging.getLogger("recess.delivery")
@@ -152,8 +152,10 @@ class GuardedTransport(httpx.HTTPTransport):
 
 class Deliverer:
     def __init__(self, db: Database, timeout: float = 10.0, metrics: Metrics | None = None,
-                 allow: targets.Allow = targets.NOTHING_ALLOWED, resolve: Resolve | None = None) -> None:
+                 allow: targets.Allow = targets.NOTHING_ALLOWED, resolve: Resolve | None = None,
+                 smtp: email.Smtp | None = None, sender: str = "recess@localhost") -> None:
         self.db = db
+        self.smtp, self.sender = smtp, sender  # RECESS_SMTP_URL, RECESS_SMTP_FROM: for email deliveries
         self.timeout = timeout
         self.metrics = metrics or Metrics()
         self.allow = allow  # RECESS_WEBHOOK_ALLOW
@@ -205,6 +207,9 @@ class Deliverer:
             return rows
 
     def send(self, client: httpx.Client, row: Delivery) -> Outcome:
+        if row.channel == email.CHANNEL:
+            sent = email.send(self.smtp, self.sender, row, self.timeout)
+            return Outcome(sent.state, sent.status, sent.error)
         # Checked before anything is sent, for rows written before the checks (or the allow list)
         # were what they are; a name's addresses are checked by the client's backend on connect.
         try:
@@ -237,7 +242,8 @@ class Deliverer:
             else:
                 row.next_attempt_at = now + backoff(row.attempts)
             result = "delivered" if row.state == "delivered" else "failed" if row.state == "failed" else "retried"
-            monitor_id = session.scalar(select(Notification.monitor_id).where(Notification.id == row.notification_id))
+            monitor_id = None if row.notification_id is None else session.scalar(
+                select(Notification.monitor_id).where(Notification.id == row.notification_id))
         self.metrics.deliveries.labels(result).inc()
         if result != "delivered":
             _log_failure(row, monitor_id, outcome, result)

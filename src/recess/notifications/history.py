@@ -34,7 +34,8 @@ def monitor_history(session: Session, monitor_id: int) -> list[dict[str, Any]]:
     deliveries: dict[int, list[Delivery]] = {}
     if rows:
         for d in session.scalars(select(Delivery).where(Delivery.notification_id.in_([r.id for r in rows])).order_by(Delivery.id)):
-            deliveries.setdefault(d.notification_id, []).append(d)
+            if d.notification_id is not None:  # always, for these; emails have none
+                deliveries.setdefault(d.notification_id, []).append(d)
     return [
         {"id": r.id, "kind": r.kind, "group": r.group_name, "transition": r.transition, "from": r.from_state,
          "to": r.to_state, "at": iso_micro(r.at), "title": r.title, "text": r.text, "muted": r.muted,

@@ -48,14 +48,17 @@ class Notification(Base):
 
 
 class Delivery(Base):
-    """The outbox: one notification to one webhook, delivered with retries."""
+    """The outbox: one notification to one webhook (channel "webhook"), or one email (channel
+    "email": `url` is mailto:ADDRESS, `body` the whole message, no notification), delivered with
+    retries."""
 
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_due", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(12), default="webhook", server_default="webhook")
     webhook: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(Text)
     headers: Mapped[dict[str, str]] = mapped_column(JSON)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
-from recess.statuspages import public, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
+from recess.statuspages import internal, public, subscriptions, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
 from recess.statuspages.cache import CACHE, WAKER, RenderCache
 from recess.statuspages.http import PREFIX
 from recess.statuspages.answers import answers
@@ -39,7 +39,7 @@ feature = Feature(
     # Incidents first: /statuspages/degradations and /statuspages/maintenances must not be taken
     # for a page id.
     routers=[routes_degradations.router, routes_maintenances.router, routes_templates.router, routes_pages.router,
-             public.router],
+             public.router, internal.router, subscriptions.router],
     object_error_prefixes=[PREFIX],  # Status Pages answer JSON:API error objects
     start=_start,
     jobs=_jobs,

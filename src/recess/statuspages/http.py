@@ -34,6 +34,11 @@ async def public_url(request: Request) -> str:
     return services(request).settings.public_url
 
 
+async def mail_sender(request: Request) -> str:
+    """The dependency that gives the From address of subscriber mails (RECESS_SMTP_FROM)."""
+    return services(request).settings.smtp_from
+
+
 def includes(text: str | None, allowed: tuple[str, ...]) -> set[str]:
     return parse_include(text, allowed, _INVALID_INCLUDE)
 

@@ -1,10 +1,11 @@
-"""Status page tables: pages, components, degradations, maintenances, their updates, templates."""
+"""Status page tables: pages, components, degradations, maintenances, their updates, templates,
+email subscribers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recess.core.db import Base, UTCDateTime
@@ -110,3 +111,22 @@ class Template(_Audited, Base):
     page_id: Mapped[str] = mapped_column(ForeignKey("status_pages.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # degradation | maintenance
     attributes: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class Subscriber(Base):
+    """An email address subscribed to a page: to all of it (`components` None) or to the
+    components listed. Unconfirmed until the link in the confirmation mail is opened; the link
+    (and every mail's unsubscribe link) carries its random token."""
+
+    __tablename__ = "status_page_subscribers"
+    __table_args__ = (UniqueConstraint("page_id", "email"),)
+
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    page_id: Mapped[str] = mapped_column(ForeignKey("status_pages.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    email: Mapped[str] = mapped_column(String(320))
+    components: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmation_sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # at most one a RESEND_AFTER

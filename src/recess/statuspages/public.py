@@ -4,7 +4,9 @@ feeds, Statuspage's public JSON API, a badge, the logo and favicon.
 
 Why it is built this way: every answer is rendered from one snapshot (snapshot.py) by pure
 functions, kept in the app's RenderCache, and checked against the page's version with one small
-query run on the event loop; only a miss goes to a worker thread to read and render.
+query run on the event loop; only a miss goes to a worker thread to read and render. Internal
+pages serve the same answers to signed-in readers under their own path (internal.py), built by
+the functions defined here.
 """
 
 from __future__ import annotations
@@ -19,13 +21,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from recess.accounts.auth import caller_of
-from recess.accounts.permissions import STATUS_PAGES_SETTINGS_READ, grants
 from recess.core import clock
 from recess.core.application import services
 from recess.core.db import Database
-from recess.core.ids import is_uuid
-from recess.statuspages import badge, feeds, images, public_api, render, resources, snapshot, store
+from recess.statuspages import badge, feeds, images, public_api, render, snapshot, store
 from recess.statuspages.cache import CACHE, Rendered, RenderCache, expiry, matches, rendered
 from recess.statuspages.model import StatusPage
 
@@ -51,12 +50,14 @@ def _headers(item: Rendered, etag: str) -> dict[str, str]:
     return headers
 
 
-def _build(db: Database, page_id: str, url: str, version: tuple[object, ...], now: datetime, build: Builder) -> Rendered | None:
+def build_answer(db: Database, page_id: str, url: str, version: tuple[object, ...], now: datetime, build: Builder,
+                 base: str | None = None, internal: bool = False) -> Rendered | None:
+    """Read the page and render one answer (in a worker thread); None when there is nothing to show."""
     with db.read() as session:
         page = session.get(StatusPage, page_id)
         if page is None:
             return None
-        snap = snapshot.read(session, page, url, now)
+        snap = snapshot.read(session, page, url, now, base, internal)
         built = build(snap, page)
     if built is None:
         return None
@@ -91,7 +92,7 @@ async def _serve(request: Request, prefix: str, what: str, build: Builder) -> Re
     item = cache.get(key, version, now)
     if item is None:
         url = f"{shared.settings.public_url.rstrip('/')}/status/{prefix}"
-        item = await run_in_threadpool(_build, shared.db, str(version[0]), url, version, now, build)
+        item = await run_in_threadpool(build_answer, shared.db, str(version[0]), url, version, now, build)
         if item is None:
             return HTMLResponse(_NOT_FOUND, status_code=404)
         cache.put(key, item)
@@ -109,97 +110,115 @@ def _html(text: str) -> Built:
     return text.encode(), HTML
 
 
+# What each path shows, for public pages here and for internal ones (internal.py) alike.
+def page_html(snap: snapshot.Snapshot, _: StatusPage) -> Built:
+    return _html(render.page(snap))
+
+
+def history_html(number: int) -> Builder:
+    return lambda snap, _: _html(render.history_page(snap, number))
+
+
+def event_html(kind: str, event_id: str) -> Builder:
+    def build(snap: snapshot.Snapshot, _: StatusPage) -> Built:
+        shown = snap.event(kind, event_id.lower())
+        return _html(render.event(snap, shown)) if shown is not None else None
+
+    return build
+
+
+def atom_feed(snap: snapshot.Snapshot, _: StatusPage) -> Built:
+    return feeds.atom(snap), "application/atom+xml; charset=utf-8"
+
+
+def rss_feed(snap: snapshot.Snapshot, _: StatusPage) -> Built:
+    return feeds.rss(snap), "application/rss+xml; charset=utf-8"
+
+
+def calendar_of(request: Request) -> Builder:
+    host = urlsplit(services(request).settings.public_url).hostname or "recess"
+    return lambda snap, _: (feeds.ics(snap, host), "text/calendar; charset=utf-8")
+
+
+def api_json(name: str) -> Builder:
+    return lambda snap, _: (json.dumps(public_api.answer(snap, name), separators=(",", ":")).encode(), "application/json")
+
+
+def badge_svg(snap: snapshot.Snapshot, _: StatusPage) -> Built:
+    return badge.svg("status", render.overall(snap)).encode(), "image/svg+xml"
+
+
+def logo_image(_: snapshot.Snapshot, page: StatusPage) -> Built:
+    return images.decode(page.company_logo)
+
+
+def favicon_image(_: snapshot.Snapshot, page: StatusPage) -> Built:
+    return images.decode(page.favicon)
+
+
+def api_not_found() -> Response:
+    return Response(b'{"error": "not found"}', status_code=404, media_type="application/json")
+
+
+def api_name(document: str) -> str | None:
+    name = document.removesuffix(".json")
+    return name if document.endswith(".json") and name in API_DOCUMENTS else None
+
+
 @router.get("/status/{domain_prefix}", response_class=HTMLResponse)
 async def public_page(domain_prefix: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, "page", lambda snap, _: _html(render.page(snap)))
+    return await _serve(request, domain_prefix, "page", page_html)
 
 
 @router.get("/status/{domain_prefix}/history", response_class=HTMLResponse)
 async def history(domain_prefix: str, request: Request, page: int = Query(1, ge=1, le=1000)) -> Response:
-    return await _serve(request, domain_prefix, f"history:{page}", lambda snap, _: _html(render.history_page(snap, page)))
+    return await _serve(request, domain_prefix, f"history:{page}", history_html(page))
 
 
 @router.get("/status/{domain_prefix}/incidents/{event_id}", response_class=HTMLResponse)
 async def incident(domain_prefix: str, event_id: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, f"incident:{event_id}", lambda snap, _: _event(snap, "incident", event_id))
+    return await _serve(request, domain_prefix, f"incident:{event_id}", event_html("incident", event_id))
 
 
 @router.get("/status/{domain_prefix}/maintenances/{event_id}", response_class=HTMLResponse)
 async def maintenance(domain_prefix: str, event_id: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, f"maintenance:{event_id}", lambda snap, _: _event(snap, "maintenance", event_id))
-
-
-def _event(snap: snapshot.Snapshot, kind: str, event_id: str) -> Built:
-    shown = snap.event(kind, event_id.lower())
-    return _html(render.event(snap, shown)) if shown is not None else None
+    return await _serve(request, domain_prefix, f"maintenance:{event_id}", event_html("maintenance", event_id))
 
 
 @router.get("/status/{domain_prefix}/history.atom")
 async def atom(domain_prefix: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, "atom", lambda snap, _: (feeds.atom(snap), "application/atom+xml; charset=utf-8"))
+    return await _serve(request, domain_prefix, "atom", atom_feed)
 
 
 @router.get("/status/{domain_prefix}/history.rss")
 async def rss(domain_prefix: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, "rss", lambda snap, _: (feeds.rss(snap), "application/rss+xml; charset=utf-8"))
+    return await _serve(request, domain_prefix, "rss", rss_feed)
 
 
 @router.get("/status/{domain_prefix}/maintenances.ics")
 async def calendar(domain_prefix: str, request: Request) -> Response:
-    host = urlsplit(services(request).settings.public_url).hostname or "recess"
-    return await _serve(request, domain_prefix, "ics", lambda snap, _: (feeds.ics(snap, host), "text/calendar; charset=utf-8"))
+    return await _serve(request, domain_prefix, "ics", calendar_of(request))
 
 
 @router.get("/status/{domain_prefix}/api/v2/{document:path}")
 async def api_document(domain_prefix: str, document: str, request: Request) -> Response:
     """Statuspage's public API v2: summary.json, status.json, components.json, ..."""
-    name = document.removesuffix(".json")
-    if not document.endswith(".json") or name not in API_DOCUMENTS:
-        return Response(b'{"error": "not found"}', status_code=404, media_type="application/json")
-
-    def build(snap: snapshot.Snapshot, _: StatusPage) -> Built:
-        return json.dumps(public_api.answer(snap, name), separators=(",", ":")).encode(), "application/json"
-
-    return await _serve(request, domain_prefix, f"api:{name}", build)
+    name = api_name(document)
+    if name is None:
+        return api_not_found()
+    return await _serve(request, domain_prefix, f"api:{name}", api_json(name))
 
 
 @router.get("/status/{domain_prefix}/badge.svg")
 async def status_badge(domain_prefix: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, "badge", lambda snap, _: (
-        badge.svg("status", render.overall(snap)).encode(), "image/svg+xml"))
+    return await _serve(request, domain_prefix, "badge", badge_svg)
 
 
 @router.get("/status/{domain_prefix}/logo")
 async def logo(domain_prefix: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, "logo", lambda _, page: images.decode(page.company_logo))
+    return await _serve(request, domain_prefix, "logo", logo_image)
 
 
 @router.get("/status/{domain_prefix}/favicon")
 async def favicon(domain_prefix: str, request: Request) -> Response:
-    return await _serve(request, domain_prefix, "favicon", lambda _, page: images.decode(page.favicon))
-
-
-@router.get("/status-pages/{page_id:id}/view", response_class=HTMLResponse)
-def internal_page(page_id: str, request: Request) -> HTMLResponse:
-    """An internal page's `page_url`: shown to its org's users (their keys as headers), else a
-    page saying it needs signing in. Public pages' ids lead to their public address.
-    (Signing in with a session is item 7 of issue 14; the page's links under /status/ are for
-    public pages only.)"""
-    db = services(request).db
-    caller = caller_of(request, db)
-    principal = caller.user if caller is not None else None
-    with db.read() as session:
-        page = session.get(StatusPage, page_id.lower()) if is_uuid(page_id) else None
-        if page is not None and page.type == "public" and page.enabled:
-            return HTMLResponse(status_code=307, headers={"Location": f"/status/{page.domain_prefix}"})
-        allowed = (principal is not None and page is not None and principal.org_id == page.org_id
-                   and grants(principal.permissions, STATUS_PAGES_SETTINGS_READ))
-        if not allowed:
-            # The same answer whether or not the page exists: ids are not confirmed to strangers.
-            return HTMLResponse(
-                "<!doctype html><html lang=en><title>Sign in required</title><h1>Sign in required</h1>"
-                "<p>This is an internal status page: it is shown to members of its organisation only.</p>",
-                status_code=401)
-        assert page is not None
-        url = resources.page_url(page, services(request).settings.public_url)
-        return HTMLResponse(render.page(snapshot.read(session, page, url, clock.now())))
+    return await _serve(request, domain_prefix, "favicon", favicon_image)

@@ -88,7 +88,7 @@ _env.filters.update(label=label, when=when, day=day, duration=duration, percent=
 
 
 def _context(snap: Snapshot, **extra: Any) -> dict[str, Any]:
-    return {"page": snap, "base": f"/status/{snap.prefix}", "css": CSS, "js": JS, **extra}
+    return {"page": snap, "base": snap.base or f"/status/{snap.prefix}", "css": CSS, "js": JS, **extra}
 
 
 @dataclass(frozen=True)
@@ -148,3 +148,13 @@ def history_page(snap: Snapshot, number: int) -> str:
     older = number + 1 if f"{oldest.year:04d}-{oldest.month:02d}" < last else None
     return _env.get_template("history.html").render(_context(
         snap, months=months, older=older, newer=number - 1 if number > 1 else None))
+
+
+def sign_in(failed: bool) -> str:
+    """The page anyone not signed in gets in place of an internal page (the same for every page)."""
+    return _env.get_template("signin.html").render(css=CSS, js=JS, failed=failed)
+
+
+def notice(title: str, lines: list[str], form: Markup | None = None) -> str:
+    """A short page answering a form (subscriptions): a title, lines, maybe a button."""
+    return _env.get_template("notice.html").render(css=CSS, title=title, lines=lines, form=form)

@@ -14,7 +14,9 @@ from recess.core.http import database
 from recess.statuspages import documents, resources, rules
 from recess.statuspages import service_maintenances as maintenances
 from recess.statuspages import service_timeline as timeline
+from recess.statuspages import subscriptions
 from recess.statuspages.http import (
+    mail_sender,
     PREFIX, answer, can_read, can_write_incidents, includes, page_or_404, path_id, public_url, reading, status_filter,
     writing,
 )
@@ -31,7 +33,7 @@ UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "maintenance")
 @router.post("/{page_id:id}/maintenances", summary="Create maintenance", status_code=201)
 def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url),
+                       db: Database = Depends(database), base: str = Depends(public_url), sender: str = Depends(mail_sender),
                        listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     given = request.data.attributes
@@ -40,6 +42,8 @@ def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str
         planned = maintenances.window(given.start_date, given.completed_date)  # checked before the page is looked for
         page = page_or_404(session, actor.org_id, page_id)
         row = maintenances.create(session, actor.org_id, page, given, planned, actor.user_uuid, now, listener)
+        if notify_subscribers:
+            subscriptions.notify(session, page, "maintenance", row, base, sender, now)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base), 201)
 
 
@@ -85,7 +89,7 @@ def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Que
 @router.patch("/{page_id:id}/maintenances/{maintenance_id:id}", summary="Update maintenance")
 def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePatchRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url),
+                       db: Database = Depends(database), base: str = Depends(public_url), sender: str = Depends(mail_sender),
                        listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -93,6 +97,8 @@ def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePa
         page = page_or_404(session, actor.org_id, page_id)
         row = maintenances.find(session, page, path_id(maintenance_id, "maintenance_id"))
         maintenances.update(session, page, row, request.data.attributes, actor.user_uuid, now, listener)
+        if notify_subscribers:
+            subscriptions.notify(session, page, "maintenance", row, base, sender, now)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base))
 
 

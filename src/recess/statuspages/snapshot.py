@@ -118,6 +118,8 @@ class Snapshot:
     components: tuple[Node, ...]
     events: tuple[Event, ...]  # newest first by when they began
     now: datetime
+    base: str = ""  # the path links on the page start with: /status/{prefix}, or an internal page's /status-pages/{id}/view
+    internal: bool = False  # shown to a signed-in reader (the page offers to sign out)
 
     def leaves(self) -> tuple[Node, ...]:
         return tuple(leaf for node in self.components for leaf in node.leaves())
@@ -154,8 +156,9 @@ def _nodes(rows: list[Component], derived: dict[str, str]) -> tuple[Node, ...]:
     return tuple(node(r) for r in sorted((r for r in rows if not r.parent_id), key=lambda r: r.position))
 
 
-def read(session: Session, page: StatusPage, url: str, now: datetime) -> Snapshot:
-    """The page `page` as readers see it at `now`; `url` is its public address."""
+def read(session: Session, page: StatusPage, url: str, now: datetime, base: str | None = None, internal: bool = False) -> Snapshot:
+    """The page `page` as readers see it at `now`; `url` is its address for readers, `base` the
+    path its links start with (the public `/status/{prefix}` unless given)."""
     components = store.components(session, [page.id])
     names = {c.id: c.name for c in components}
     degradations: list[Degradation] = list(store.degradations(session, page.org_id, page.id))
@@ -175,4 +178,5 @@ def read(session: Session, page: StatusPage, url: str, now: datetime) -> Snapsho
         id=page.id, name=page.name, prefix=page.domain_prefix, visualization_type=page.visualization_type,
         subscriptions_enabled=page.subscriptions_enabled, has_logo=bool(page.company_logo), has_favicon=bool(page.favicon),
         created_at=page.created_at, modified_at=page.modified_at, url=url,
-        components=_nodes(components, statuses(session, [page.id])), events=tuple(events), now=now)
+        components=_nodes(components, statuses(session, [page.id])), events=tuple(events), now=now,
+        base=base if base is not None else f"/status/{page.domain_prefix}", internal=internal)
