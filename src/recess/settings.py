@@ -53,6 +53,16 @@ class Settings(BaseSettings):
         parse_allow(value)  # a ValueError names the entry it cannot read
         return value
 
+    @field_validator("api_key", "app_key")
+    @classmethod
+    def _keys_are_long_enough(cls, value: str | None) -> str | None:
+        from recess.accounts.store import key_too_short  # read only here: settings import no feature
+
+        problem = key_too_short(value) if value else None
+        if problem:
+            raise ValueError(problem)  # never the value: it is a secret
+        return value
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -225,3 +225,33 @@ def test_rotating_the_bootstrap_keys_through_the_environment(own_server: Server)
     restart_with(None, None)  # unset: the keys the variables created are left alone
     assert status(srv, V2_LIST, old_api, old_app) == 200
     assert status(srv, VALIDATE, new_api) == 403
+
+
+def test_keys_create_refuses_keys_shorter_than_16_characters(server: Server) -> None:
+    org = unique("short")
+    for option, value in (("--api-key", "dev-api-key"), ("--app-key", "x" * 15), ("--api-key", "abcd")):
+        done = run(server, "keys", "create", "--org", org, "--admin", option, value)
+        assert done.returncode == 1, (option, value, done.stdout, done.stderr)
+        assert "at least 16 characters" in done.stderr and option in done.stderr, done.stderr
+        assert value not in done.stdout + done.stderr  # a refused key is not echoed either
+    _, rows = listing(server)
+    assert not [r for r in rows if r["ORG"] == org]  # nothing was created
+    # 16 characters will do, and `keys list` shows 4 of them, never the whole key.
+    api, app = key_ending(f"s{secrets.token_hex(1)}t", 16), key_ending(f"u{secrets.token_hex(1)}v", 16)
+    assert server.create_keys("--org", org, "--admin", "--api-key", api, "--app-key", app) == (api, app)
+    out, rows = listing(server)
+    assert api not in out and app not in out
+    assert row_of(rows, "api", org, api[-4:])["STATUS"] == "active"
+
+
+def test_a_short_bootstrap_key_stops_the_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    env = {**os.environ, "RECESS_DATABASE_URL": f"sqlite:///{tmp_path / 'short.db'}",
+           "RECESS_API_KEY": "dev-api-key", "RECESS_APP_KEY": secrets.token_hex(20)}
+    done = subprocess.run([sys.executable, "-m", "recess", "serve", "--port", "1"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "RECESS_API_KEY" in done.stderr and "at least 16 characters" in done.stderr, done.stderr
+    assert "dev-api-key" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "short.db").exists()  # refused before the database is touched

@@ -153,3 +153,42 @@ def test_document_is_valid_openapi(document: dict[str, Any]) -> None:
     validator = pytest.importorskip("openapi_spec_validator")
     assert document["openapi"].startswith("3.")
     validator.validate(document)
+
+
+def test_success_bodies_and_path_parameters_are_described(document: dict[str, Any]) -> None:
+    """Routes build their own answers: each feature describes them (`Feature.answers`)."""
+    for path, method, op in operations(document):
+        if path.startswith("/api/v1/_recess/") or path == "/metrics":
+            continue  # the test clock (test servers only); Prometheus text
+        for code, answer in op["responses"].items():
+            if code == "204" or not code.startswith("2"):
+                continue
+            if path == "/api/v1/integration/webhooks/configuration/webhooks/{webhook_name}" and method == "delete":
+                assert "content" not in answer  # Datadog answers an empty 200
+                continue
+            (media_type, body), = answer["content"].items()
+            assert body["schema"] not in ({}, None), (method, path, code)
+            assert media_type == ("application/vnd.api+json" if path.startswith("/api/v2/statuspages") else "application/json")
+        for parameter in op.get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"].endswith("_id"):
+                assert parameter["schema"].get("format") in ("int64", "uuid"), (method, path, parameter)
+
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    formats = {(path, p["name"]): p["schema"] for path in paths for op in paths[path].values() if isinstance(op, dict)
+               for p in op.get("parameters", []) if p["in"] == "path"}
+    assert formats[("/api/v1/downtime/{downtime_id}", "downtime_id")]["format"] == "int64"
+    assert formats[("/api/v1/downtime/{downtime_id}", "downtime_id")]["type"] == "integer"
+    assert formats[("/api/v2/downtime/{downtime_id}", "downtime_id")] == {"type": "string", "format": "uuid", "title": "Downtime Id"}
+    assert formats[("/api/v1/monitor/{monitor_id}", "monitor_id")]["maximum"] == 2**63 - 1
+    assert formats[("/api/v2/statuspages/{page_id}/degradations/{degradation_id}/updates/{update_id}", "update_id")]["format"] == "uuid"
+
+    page = paths["/api/v2/statuspages/{page_id}"]["get"]["responses"]["200"]["content"]["application/vnd.api+json"]["schema"]
+    assert page["properties"]["data"] == {"$ref": "#/components/schemas/StatusPageAnswer"}
+    assert set(schemas["PageAttributesAnswer"]["required"]) >= {"domain_prefix", "page_url", "components", "favicon"}
+    v2 = paths["/api/v2/downtime"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert v2["properties"]["data"] == {"$ref": "#/components/schemas/DowntimeResourceAnswer"}
+    v1_list = paths["/api/v1/downtime"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert v1_list == {"type": "array", "items": {"$ref": "#/components/schemas/DowntimeV1Answer"}}
+    ready = paths["/readyz"]["get"]["responses"]
+    assert ready["503"]["content"]["application/json"]["schema"]["title"] == "ReadyAnswer"
+    assert "content" not in paths["/api/v2/downtime/{downtime_id}"]["delete"]["responses"]["204"]

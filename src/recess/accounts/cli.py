@@ -18,9 +18,16 @@ keys_app = typer.Typer(help="API and application keys.", no_args_is_help=True)
 
 
 def _database() -> Database:
+    from pydantic import ValidationError
+
     from recess.core.db import Database
 
-    db = Database(get_settings().database_url)
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # one line, as `recess serve` says it: never the value (it may be a key)
+        problem = exc.errors()[0]
+        raise _fail(f"invalid setting RECESS_{'_'.join(str(p) for p in problem['loc']).upper()}: {problem['msg']}") from None
+    db = Database(settings.database_url)
     db.migrate()
     return db
 
@@ -64,6 +71,10 @@ def create(
     if not admin and not permission:
         raise typer.BadParameter("give --admin or at least one --permission")
     wanted = [ADMIN] if admin else sorted(set(permission))
+    for option, given in (("--api-key", api_key), ("--app-key", app_key)):
+        problem = store.key_too_short(given) if given is not None else None
+        if problem:
+            raise _fail(f"the given {option} is refused: {problem}")
     api_value, app_value = api_key or store.new_api_key(), app_key or store.new_app_key()
     notes: list[str] = []
     db = _database()

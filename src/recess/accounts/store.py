@@ -23,6 +23,21 @@ DEFAULT_ORG = "default"
 ADMIN_EMAIL = "admin@recess.local"
 API_KEY_VAR, APP_KEY_VAR = "RECESS_API_KEY", "RECESS_APP_KEY"  # also the names of the keys they create
 LAST_USED_PRECISION = timedelta(seconds=60)  # last_used_at is rewritten at most this often
+# The shortest key accepted (`keys create --api-key/--app-key`, RECESS_API_KEY/RECESS_APP_KEY):
+# a short key is guessed, and its last 4 characters, which are shown, would be most of it.
+MIN_KEY_LENGTH = 16
+
+
+def key_too_short(key: str) -> str | None:
+    """Why `key` is refused as a key value (never quoting it), or None when it will do."""
+    if len(key) < MIN_KEY_LENGTH:
+        return f"a key must be at least {MIN_KEY_LENGTH} characters long (this one has {len(key)})"
+    return None
+
+
+def last4(key: str) -> str:
+    """The last 4 characters of `key`, which `keys list` shows: never the whole of a key."""
+    return key[-4:] if len(key) >= MIN_KEY_LENGTH else ""
 
 
 def digest(key: str) -> str:
@@ -73,18 +88,26 @@ def set_permissions(session: Session, user: User, permissions: list[str]) -> lis
     return before
 
 
+def _refuse_short(key: str) -> None:
+    problem = key_too_short(key)
+    if problem:
+        raise ValueError(problem)
+
+
 def add_api_key(session: Session, org: Org, key: str, name: str = "recess") -> bool:
     """Store `key` for `org` unless it is already known; True when it was added."""
+    _refuse_short(key)
     if session.scalar(select(ApiKey.id).where(ApiKey.digest == digest(key))) is not None:
         return False
-    session.add(ApiKey(org_id=org.id, name=name, digest=digest(key), last4=key[-4:], created_at=clock.now()))
+    session.add(ApiKey(org_id=org.id, name=name, digest=digest(key), last4=last4(key), created_at=clock.now()))
     return True
 
 
 def add_app_key(session: Session, user: User, key: str, name: str = "recess") -> bool:
+    _refuse_short(key)
     if session.scalar(select(AppKey.id).where(AppKey.digest == digest(key))) is not None:
         return False
-    session.add(AppKey(user_id=user.id, name=name, digest=digest(key), last4=key[-4:], created_at=clock.now()))
+    session.add(AppKey(user_id=user.id, name=name, digest=digest(key), last4=last4(key), created_at=clock.now()))
     return True
 
 

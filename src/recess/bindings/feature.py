@@ -7,6 +7,7 @@ tell it of maintenances through their `MaintenanceListener`, provided here at st
 
 from __future__ import annotations
 
+from recess.bindings.answers import answers
 from recess.bindings import routes, store
 from recess.bindings.routes import DOWNTIMES
 from recess.bindings.service_automation import Automation
@@ -29,4 +30,4 @@ def _jobs(services: Services) -> list[Job]:
     return [Job("auto_degradations", store.next_join_due, Automation(services.get(MUTER)).run)]
 
 
-feature = Feature("bindings", routers=[routes.router], object_error_prefixes=[PREFIX], start=_start, jobs=_jobs)
+feature = Feature("bindings", routers=[routes.router], object_error_prefixes=[PREFIX], start=_start, jobs=_jobs, answers=answers)

@@ -3,5 +3,6 @@ projects cases belong to."""
 
 from recess.cases import routes, routes_projects
 from recess.core.application import Feature
+from recess.cases.answers import answers
 
-feature = Feature("cases", routers=[routes_projects.router, routes.router])
+feature = Feature("cases", routers=[routes_projects.router, routes.router], answers=answers)

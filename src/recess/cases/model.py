@@ -28,6 +28,8 @@ class Project(Base):
 
 class Case(Base):
     __tablename__ = "cases"
+    # One number per case of a project (SEC-1, SEC-2 …), whatever creates cases at once.
+    __table_args__ = (UniqueConstraint("org_id", "project", "number", name="uq_cases_project_number"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)

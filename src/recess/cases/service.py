@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recess.accounts import store as accounts
@@ -17,8 +18,13 @@ from recess.accounts.model import User
 from recess.cases import rules, store
 from recess.cases.model import Case, Project
 from recess.core import clock
+from recess.core.db import is_unique_violation
 from recess.core.ids import random_uuid
 from recess.maintenance_windows import service as maintenance_windows
+
+# How many numbers one create tries before giving up: each refused try means another case of the
+# project was committed meanwhile, so only that many creates at once could exhaust it.
+NUMBERING_ATTEMPTS = 100
 
 
 def create_project(session: Session, org_id: int, *, by: str, key: str, name: str, case_types: Sequence[str]) -> Project:
@@ -52,18 +58,30 @@ def delete_project(session: Session, org_id: int, project_id: str) -> None:
 
 def create(session: Session, org_id: int, *, by: str, project_id: str, assignee: str | None, title: str, description: str,
            priority: str, type_id: str | None, attributes: Mapping[str, Sequence[str]]) -> Case:
-    """A new open case in the project `project_id`, numbered after the project's last case."""
+    """A new open case in the project `project_id`, numbered after the project's last case (unique
+    under concurrent creates)."""
     project = get_project(session, org_id, project_id)
     if assignee is not None and not accounts.users_by_uuid(session, org_id, [assignee]):
         raise rules.CaseError("user not found", 404)
     now = clock.now()
-    case = Case(id=random_uuid(), org_id=org_id, project=project.key, project_id=project.id,
-                number=store.last_number(session, org_id, project.key) + 1, title=title, description=description,
-                priority=priority, status="OPEN", type_id=type_id,
-                attributes={key: list(values) for key, values in attributes.items()},
-                assignee=assignee.lower() if assignee else None, created_by=by, created_at=now, modified_at=now)
-    session.add(case)
-    return case
+    # Two creates at once may both read the same last number: the unique (org, project, number)
+    # constraint refuses the later insert, and it takes the next number after the one committed
+    # (each refusal means another case was committed, so this ends).
+    for attempt in range(NUMBERING_ATTEMPTS):
+        case = Case(id=random_uuid(), org_id=org_id, project=project.key, project_id=project.id,
+                    number=store.last_number(session, org_id, project.key) + 1, title=title, description=description,
+                    priority=priority, status="OPEN", type_id=type_id,
+                    attributes={key: list(values) for key, values in attributes.items()},
+                    assignee=assignee.lower() if assignee else None, created_by=by, created_at=now, modified_at=now)
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            return case
+        except IntegrityError as exc:
+            if not is_unique_violation(exc) or attempt == NUMBERING_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def get(session: Session, org_id: int, case_id: str) -> Case | None:

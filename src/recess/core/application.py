@@ -96,6 +96,8 @@ class Feature:
     jobs: Callable[[Services], Sequence[Job]] = field(default=lambda _services: ())
     # Background loops beyond the scheduler (started after it, stopped before it).
     workers: Callable[[Services], Sequence[Any]] = field(default=lambda _services: ())
+    # What its routes answer, for /openapi.json: success bodies and path parameter formats.
+    answers: openapi.Answers = field(default_factory=dict)
 
 
 STANDBY_RETRY = 2.0  # seconds between a standby process's tries to take the loops over
@@ -161,7 +163,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     app.state.metrics = metrics
     shapes = errors.ErrorShapes([prefix for feature in features for prefix in feature.object_error_prefixes])
     errors.install(app, shapes)
-    openapi.install(app, shapes)
+    answers = {endpoint: answer for feature in features for endpoint, answer in feature.answers.items()}
+    openapi.install(app, shapes, openapi.by_operation([r for feature in features for r in feature.routers], answers))
     app.add_middleware(JsonBodies)
     # Before routing, whatever the route: body size, JSON depth, NUL, lone surrogates, int64.
     app.add_middleware(RequestGuards, shapes=shapes, max_body_bytes=settings.max_body_bytes)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -169,6 +170,30 @@ class Database:
         self.engine.dispose()
         if self._reader is not self.engine and self.engine.dialect.name == "sqlite":
             self._reader.dispose()
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether a unique constraint refused the write: the key is taken, typically by a
+    transaction that committed it between our check and our insert."""
+    code = getattr(exc.orig, "sqlstate", None)
+    if isinstance(code, str):
+        return code == "23505"  # PostgreSQL's unique_violation
+    return str(exc.orig).startswith("UNIQUE constraint failed")  # SQLite
+
+
+@contextmanager
+def claiming(session: Session, taken: Callable[[], Exception]) -> Iterator[None]:
+    """Write what the block adds or changes now, in a savepoint: when a unique constraint refuses it
+    (a concurrent request took the key after this one checked it was free), `taken()` is raised
+    instead of the database's error, so the race ends as the answer the check would have given."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise taken() from None
 
 
 def after_commit(session: Session, hook: Callable[[], None]) -> None:

@@ -18,6 +18,7 @@ from recess.downtimes.references import DowntimeReferences
 from recess.monitors.references import REFERENCES
 from recess.notifications.muter import MUTER
 from recess.notifications.service import NOTIFIER
+from recess.downtimes.answers import answers
 
 log = logging.getLogger("recess")
 
@@ -48,4 +49,4 @@ def _jobs(services: Services) -> list[Job]:
     return [Job("downtime_ends", store.next_due_end, downtime_ends)]
 
 
-feature = Feature("downtimes", routers=[routes_v1.router, routes_matches.router, routes_v2.router], start=_start, jobs=_jobs)
+feature = Feature("downtimes", routers=[routes_v1.router, routes_matches.router, routes_v2.router], start=_start, jobs=_jobs, answers=answers)

@@ -2,5 +2,6 @@
 
 from recess.core.application import Feature
 from recess.maintenance_windows import routes
+from recess.maintenance_windows.answers import answers
 
-feature = Feature("maintenance_windows", routers=[routes.router])
+feature = Feature("maintenance_windows", routers=[routes.router], answers=answers)

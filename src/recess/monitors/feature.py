@@ -10,6 +10,7 @@ from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
 from recess.monitors import ingest, routes, routes_search, service, store
 from recess.notifications.service import NOTIFIER
+from recess.monitors.answers import answers
 
 
 def _jobs(services: Services) -> list[Job]:
@@ -21,4 +22,4 @@ def _jobs(services: Services) -> list[Job]:
     return [Job("no_data", store.next_no_data, no_data)]
 
 
-feature = Feature("monitors", routers=[routes_search.router, routes.router], jobs=_jobs)
+feature = Feature("monitors", routers=[routes_search.router, routes.router], jobs=_jobs, answers=answers)

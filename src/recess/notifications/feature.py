@@ -7,6 +7,7 @@ from recess.notifications import email, events, routes_webhooks, targets
 from recess.notifications.delivery import Deliverer
 from recess.notifications.muter import MUTER
 from recess.notifications.service import NOTIFIER, Notifier
+from recess.notifications.answers import answers
 
 DELIVERER: Key[Deliverer] = Key("deliverer")
 
@@ -24,4 +25,4 @@ def _workers(services: Services) -> list[Deliverer]:
     return [services.get(DELIVERER)]
 
 
-feature = Feature("notifications", routers=[routes_webhooks.router, events.router], start=_start, workers=_workers)
+feature = Feature("notifications", routers=[routes_webhooks.router, events.router], start=_start, workers=_workers, answers=answers)

@@ -58,6 +58,8 @@ def _answers() -> Iterator[None]:
     """The service's refusals as Datadog's answers."""
     try:
         yield
+    except webhooks.WebhookTaken as exc:
+        raise ApiError(409, str(exc)) from None
     except webhooks.WebhookError as exc:
         raise bad_request(str(exc)) from None
     except webhooks.WebhookNotFound as exc:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recess.core.db import claiming
 from recess.notifications import targets, templates
 from recess.notifications.model import Webhook
 
@@ -24,6 +25,13 @@ FIELDS = ("name", "url", "payload", "custom_headers", "encode_as")
 
 class WebhookError(ValueError):
     """A webhook that cannot be written; the message says why."""
+
+
+class WebhookTaken(WebhookError):
+    """The name is another webhook's of the org (a 409)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Webhook {name} already exists")
 
 
 class WebhookNotFound(LookupError):
@@ -72,9 +80,10 @@ def get(session: Session, org_id: int, name: str) -> Webhook:
 def create(session: Session, org_id: int, values: dict[str, Any], allow: targets.Allow = targets.NOTHING_ALLOWED) -> Webhook:
     check(values, allow)
     if _taken(session, org_id, values["name"]):
-        raise WebhookError(f"Webhook {values['name']} already exists")
+        raise WebhookTaken(values["name"])
     hook = Webhook(org_id=org_id, **values)
-    session.add(hook)
+    with claiming(session, lambda: WebhookTaken(values["name"])):  # created meanwhile by another request
+        session.add(hook)
     return hook
 
 
@@ -84,9 +93,10 @@ def update(session: Session, org_id: int, name: str, changes: dict[str, Any],
     merged = {**values_of(hook), **changes}
     check(merged, allow)
     if merged["name"] != hook.name and _taken(session, org_id, merged["name"]):
-        raise WebhookError(f"Webhook {merged['name']} already exists")
-    for key, value in changes.items():
-        setattr(hook, key, value if key != "encode_as" or value is not None else hook.encode_as)
+        raise WebhookTaken(merged["name"])
+    with claiming(session, lambda: WebhookTaken(merged["name"])):
+        for key, value in changes.items():
+            setattr(hook, key, value if key != "encode_as" or value is not None else hook.encode_as)
     return hook
 
 

@@ -11,6 +11,7 @@ from recess.core.scheduler import Job
 from recess.statuspages import internal, public, subscriptions, routes_degradations, routes_maintenances, routes_pages, routes_templates, store
 from recess.statuspages.cache import CACHE, WAKER, RenderCache
 from recess.statuspages.http import PREFIX
+from recess.statuspages.answers import answers
 from recess.statuspages.listeners import MAINTENANCE_LISTENER, NO_LISTENER
 from recess.statuspages.service_maintenances import advance_maintenances
 
@@ -42,4 +43,5 @@ feature = Feature(
     object_error_prefixes=[PREFIX],  # Status Pages answer JSON:API error objects
     start=_start,
     jobs=_jobs,
+    answers=answers,
 )

@@ -6,11 +6,32 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 COMPONENT_STATUSES = ("operational", "degraded", "partial_outage", "major_outage", "maintenance")
 _SEVERITY = {"operational": 0, "maintenance": 1, "degraded": 2, "partial_outage": 3, "major_outage": 4}
 DEGRADATION_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed", "canceled")
+# A page's images are put in its public HTML (`<link href>`, `<img src>`): only web addresses, so
+# that no `javascript:`, `data:` or `file:` URL, nor a relative one, ever gets there.
+URL_SCHEMES = ("http", "https")
+_NOT_IN_URLS = frozenset(' "<>\\`{}|^')
+
+
+def http_url(value: str, name: str) -> str:
+    """`value` when it is an absolute http(s) URL with a host; else a ValueError naming `name`."""
+    refused = ValueError(f"{name} must be an http or https URL")
+    if any(ch in _NOT_IN_URLS or ord(ch) < 0x21 or ord(ch) == 0x7F for ch in value):
+        raise refused
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise refused from None
+    if parts.scheme.lower() not in URL_SCHEMES or not host:
+        raise refused
+    return value
 
 
 class PageError(ValueError):

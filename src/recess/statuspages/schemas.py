@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from pydantic.config import JsonDict
 
 from recess.core.jsonapi import Request, RequestData, RequestDataWithId
 from recess.core.limits import Instant, Items, Name, Position, ShortText, Text
+from recess.statuspages.rules import http_url
 
 ComponentStatus = Literal["operational", "degraded", "partial_outage", "major_outage", "maintenance"]
 DegradationStatus = Literal["investigating", "identified", "monitoring", "resolved"]
@@ -17,6 +19,27 @@ _PREFIX = r"^[a-z0-9][a-z0-9-]*$"
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+
+_URLS = ("company_logo", "favicon", "email_header_image")  # a page's images: http(s) URLs only
+
+
+def _only_http_urls(value: str | None, info: ValidationInfo) -> str | None:
+    return None if value is None else http_url(value, str(info.field_name))
+
+
+def _describe_urls(schema: JsonDict) -> None:
+    """The document says what `_only_http_urls` accepts."""
+    properties = schema["properties"]
+    assert isinstance(properties, dict)
+    for name in _URLS:
+        field = properties[name]
+        assert isinstance(field, dict)
+        options = field.get("anyOf", [field])
+        assert isinstance(options, list)
+        for option in options:
+            if isinstance(option, dict) and option.get("type") == "string":
+                option.update(format="uri", pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]")
 
 
 # --- pages and components ---------------------------------------------------------------------
@@ -45,6 +68,9 @@ class PageAttributes(_Body):
     email_header_image: Text | None = None
     subscriptions_enabled: StrictBool | None = None
 
+    model_config = ConfigDict(json_schema_extra=_describe_urls)
+    _urls = field_validator(*_URLS)(_only_http_urls)
+
 
 class PagePatch(_Body):
     name: Name | None = Field(None, min_length=1)
@@ -55,6 +81,9 @@ class PagePatch(_Body):
     favicon: Text | None = None
     email_header_image: Text | None = None
     subscriptions_enabled: StrictBool | None = None
+
+    model_config = ConfigDict(json_schema_extra=_describe_urls)
+    _urls = field_validator(*_URLS)(_only_http_urls)
 
 
 # --- degradations and maintenances ------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from recess.core.db import claiming
 from recess.core.ids import random_uuid
 from recess.statuspages import rules, store
 from recess.statuspages.model import Component, StatusPage
@@ -23,18 +24,22 @@ def find(session: Session, org_id: int, page_id: str) -> StatusPage:
     return found
 
 
+def _taken(domain_prefix: str) -> PageError:
+    return PageError(f"domain_prefix {domain_prefix!r} is already taken", 409)
+
+
 def create(session: Session, org_id: int, given: PageAttributes, user: str, now: datetime) -> StatusPage:
     """An unpublished page with its components; its domain_prefix must be free (else 409)."""
     if store.prefix_taken(session, given.domain_prefix):
-        raise PageError(f"domain_prefix {given.domain_prefix!r} is already taken", 409)
+        raise _taken(given.domain_prefix)
     page = StatusPage(
         id=random_uuid(), org_id=org_id, name=given.name, domain_prefix=given.domain_prefix, type=given.type,
         visualization_type=given.visualization_type, enabled=False, company_logo=given.company_logo, favicon=given.favicon,
         email_header_image=given.email_header_image, subscriptions_enabled=bool(given.subscriptions_enabled),
         custom_domain=None, created_at=now, modified_at=now, created_by=user, modified_by=user,
     )
-    session.add(page)
-    session.flush()
+    with claiming(session, lambda: _taken(given.domain_prefix)):  # taken meanwhile by another request
+        session.add(page)
     add_components(session, page, given.components or [], None, user, now)
     session.flush()
     return page
@@ -49,11 +54,11 @@ def update(session: Session, page: StatusPage, data_id: str | None, given: PageP
         if required in changes and changes[required] is None:
             raise PageError(f"{required} must not be null")
     if changes.get("domain_prefix") and store.prefix_taken(session, changes["domain_prefix"], other_than=page.id):
-        raise PageError(f"domain_prefix {changes['domain_prefix']!r} is already taken", 409)
-    for key, value in changes.items():
-        setattr(page, key, bool(value) if key == "subscriptions_enabled" else value)
-    page.modified_at, page.modified_by = now, user
-    session.flush()
+        raise _taken(changes["domain_prefix"])
+    with claiming(session, lambda: _taken(str(changes.get("domain_prefix", page.domain_prefix)))):
+        for key, value in changes.items():
+            setattr(page, key, bool(value) if key == "subscriptions_enabled" else value)
+        page.modified_at, page.modified_by = now, user
 
 
 def delete(session: Session, page: StatusPage) -> None:

@@ -1,8 +1,7 @@
 """Status page email subscriptions: subscribers, and emails in the deliveries outbox.
 
 Revision ID: 0013
-Revises: 0011 (the newest on main when this branch began; 0012 is added on another branch
-concurrently: the merge re-chains this after it)
+Revises: 0012
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 import recess.core.db
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
