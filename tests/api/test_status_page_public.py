@@ -12,7 +12,6 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import feedparser
 import httpx
