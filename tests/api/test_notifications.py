@@ -420,8 +420,10 @@ def test_webhooks_integration_api(org: Org) -> None:
     assert got.url == "https://example.com/x"
     updated = api.update_webhooks_integration(name, body=WebhooksIntegrationUpdateRequest(url="https://example.com/y", encode_as=WebhooksIntegrationEncoding.FORM))
     assert updated.url == "https://example.com/y" and str(updated.encode_as) == "form" and updated.name == name
+    with pytest.raises(ApiException) as taken:  # the name exists: a conflict (issue 12: never a race's 500)
+        api.create_webhooks_integration(body=WebhooksIntegration(name=name, url="https://example.com"))
+    assert taken.value.status == 409 and errors_of(taken.value)
     for bad in (
-        WebhooksIntegration(name=name, url="https://example.com"),  # exists
         WebhooksIntegration(name="bad name!", url="https://example.com"),
         WebhooksIntegration(name="ok-name", url="not a url"),
         WebhooksIntegration(name="ok-name", url="https://example.com", custom_headers="{not json"),

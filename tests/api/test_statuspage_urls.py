@@ -1,5 +1,6 @@
-"""A status page's image URLs (`favicon`, `company_logo`, `email_header_image`) are http(s) only:
-anything else is a 400 in the JSON:API error form, on create and on update, and never stored."""
+"""A status page's images (`favicon`, `company_logo`, `email_header_image`) are base64 image data,
+as Datadog defines them, or http(s) URLs: anything else (`javascript:`, a relative URL, a data:
+URI of HTML) is a 400 in the JSON:API error form, on create and on update, and never stored."""
 
 from __future__ import annotations
 
@@ -57,4 +58,16 @@ def test_the_document_says_so(server: Server) -> None:
         for field in FIELDS:
             options = schemas[name]["properties"][field]["anyOf"]
             text = next(o for o in options if o.get("type") == "string")
-            assert text["format"] == "uri" and text["pattern"].startswith("^[Hh][Tt][Tt][Pp][Ss]?://"), (name, field, text)
+            assert "base64" in text["description"].lower() and "http(s) URL" in text["description"], (name, field, text)
+
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_base64_image_data_is_stored(server: Server, field: str) -> None:
+    with server.http() as http:
+        for value in (PNG, f"data:image/png;base64,{PNG}"):
+            ok = http.post(PAGES, json=page_body(**{field: value}))
+            assert ok.status_code == 201, ok.text
+            assert ok.json()["data"]["attributes"][field] == value

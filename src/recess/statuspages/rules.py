@@ -34,6 +34,19 @@ def http_url(value: str, name: str) -> str:
     return value
 
 
+def image_or_url(value: str, name: str) -> str:
+    """A page image as Datadog defines it (base64 image data, or a `data:` URI of it), or an
+    absolute http(s) URL; anything else (`javascript:`, a relative URL) is a ValueError."""
+    from recess.statuspages.images import decode  # pure, like this module
+
+    if decode(value) is not None:
+        return value
+    try:
+        return http_url(value, name)
+    except ValueError:
+        raise ValueError(f"{name} must be base64 image data or an http or https URL") from None
+
+
 class PageError(ValueError):
     """A rule broken; the message names it. `status` is the HTTP status to answer."""
 

@@ -9,7 +9,7 @@ from pydantic.config import JsonDict
 
 from recess.core.jsonapi import Request, RequestData, RequestDataWithId
 from recess.core.limits import Instant, Items, Name, Position, ShortText, Text
-from recess.statuspages.rules import http_url
+from recess.statuspages.rules import image_or_url
 
 ComponentStatus = Literal["operational", "degraded", "partial_outage", "major_outage", "maintenance"]
 DegradationStatus = Literal["investigating", "identified", "monitoring", "resolved"]
@@ -25,7 +25,7 @@ _URLS = ("company_logo", "favicon", "email_header_image")  # a page's images: ht
 
 
 def _only_http_urls(value: str | None, info: ValidationInfo) -> str | None:
-    return None if value is None else http_url(value, str(info.field_name))
+    return None if value is None else image_or_url(value, str(info.field_name))
 
 
 def _describe_urls(schema: JsonDict) -> None:
@@ -39,7 +39,7 @@ def _describe_urls(schema: JsonDict) -> None:
         assert isinstance(options, list)
         for option in options:
             if isinstance(option, dict) and option.get("type") == "string":
-                option.update(format="uri", pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]")
+                option["description"] = "Base64-encoded image data (or a data: URI of it), or an http(s) URL."
 
 
 # --- pages and components ---------------------------------------------------------------------
