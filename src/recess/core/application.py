@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar, cast
 from fastapi import APIRouter, FastAPI, Request
 
 from recess import __version__
-from recess.core import errors, openapi
+from recess.core import errors, openapi, routing
 from recess.core.db import Database
 from recess.core.guards import RequestGuards
 from recess.core.http import JsonBodies
@@ -173,5 +173,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     app.add_middleware(ObserveRequests, metrics=metrics, access=settings.access_log)  # outermost: sees every answer
     for feature in features:
         for router in feature.routers:
-            app.include_router(router)
+            # Its routes as they are (paths whole, no include-time prefix or dependencies):
+            # plain routes let `routing.install` index them.
+            app.router.routes.extend(router.routes)
+    routing.install(app.router)
     return app

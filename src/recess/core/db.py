@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
+import orjson
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -66,12 +67,17 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+# JSON columns (group and monitor tags) are read on hot paths, a thousand rows at a time:
+# orjson parses them several times faster than the standard library.
+
+
 def _sqlite_engine(url: str, begin: str) -> Engine:
     # pysqlite's own transaction handling is switched off (isolation_level=None) so that each
     # transaction starts with our BEGIN: IMMEDIATE for writers, so that two writers queue on the
     # busy timeout instead of one failing with "database is locked" when it upgrades its lock.
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None}, pool_size=10, max_overflow=20
+        url, connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None}, pool_size=10, max_overflow=20,
+        json_deserializer=orjson.loads,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
@@ -96,7 +102,8 @@ class Database:
             # Small pools: several processes must fit under PostgreSQL's connection limit.
             # connect_timeout bounds how long a request (or /readyz) waits for an unreachable server.
             self.engine = create_engine(
-                self.url, pool_size=5, max_overflow=10, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+                self.url, pool_size=5, max_overflow=10, pool_pre_ping=True, connect_args={"connect_timeout": 5},
+                json_deserializer=orjson.loads)
             # Reads see one snapshot for their whole transaction: an answer built from several
             # queries (a maintenance and its updates) must not straddle another commit. Read-only
             # transactions never fail at this level. Same pool, other isolation.

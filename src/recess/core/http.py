@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
@@ -15,8 +16,19 @@ async def database(request: Request) -> Database:
     return db
 
 
+class JsonAnswer(JSONResponse):
+    """A JSON answer written by orjson: a page of 1,000 items renders several times faster than
+    with the standard library. The bytes are the same compact JSON."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:  # an integer past 64 bits: the standard library writes it
+            return super().render(content)
+
+
 def json(body: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status)
+    return JsonAnswer(body, status_code=status)
 
 
 def no_content() -> Response:

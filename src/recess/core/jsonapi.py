@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictStr
 
 from recess.core.errors import bad_request
+from recess.core.http import JsonAnswer
 
 AttrsT = TypeVar("AttrsT")
 DataT = TypeVar("DataT")
@@ -90,7 +91,7 @@ class Document(BaseModel, Generic[DataT]):
         return self.model_dump(mode="json", exclude_unset=True)
 
     def response(self, status: int = 200) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=status, media_type=MEDIA_TYPE)
+        return JsonAnswer(self.body(), status_code=status, media_type=MEDIA_TYPE)
 
 
 # --- requests ---------------------------------------------------------------------------------

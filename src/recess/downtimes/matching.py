@@ -162,6 +162,7 @@ class DowntimeIndex:
         self._filed: dict[int, tuple[int, Key]] = {}
         self._buckets: dict[tuple[int, Key], set[int]] = {}
         self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
+        self._by_monitor: dict[tuple[int, int], int] = {}  # (org, monitor id) -> its own downtimes filed
         self._lock = RLock()
         self.refreshing = RLock()
         self.seq: int | None = None  # the downtime change sequence applied so far (see live)
@@ -182,11 +183,21 @@ class DowntimeIndex:
             where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b, ())))
             self._filed[entry.id] = where
             self._buckets.setdefault(where, set()).add(entry.id)
+            if entry.monitor_id is not None:
+                mine = (entry.org_id, entry.monitor_id)
+                self._by_monitor[mine] = self._by_monitor.get(mine, 0) + 1
 
     def remove(self, downtime_id: int) -> None:
         with self._lock:
-            self._entries.pop(downtime_id, None)
+            entry = self._entries.pop(downtime_id, None)
             self._recurring.discard(downtime_id)
+            if entry is not None and entry.monitor_id is not None:
+                mine = (entry.org_id, entry.monitor_id)
+                left = self._by_monitor.get(mine, 1) - 1
+                if left > 0:
+                    self._by_monitor[mine] = left
+                else:
+                    self._by_monitor.pop(mine, None)
             where = self._filed.pop(downtime_id, None)
             if where is not None:
                 bucket = self._buckets.get(where)
@@ -207,20 +218,20 @@ class DowntimeIndex:
             return [e for e in self._entries.values() if org_id is None or e.org_id == org_id]
 
     def _filed_under(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str],
-                     groups: Iterable[Group]) -> list[tuple[Entry, Key]]:
-        """The downtimes filed under a key the monitor or one of `groups` presents, with that key."""
-        keys: set[Key] = {_ALL, ("m", monitor_id)}
-        keys.update(("mt", t) for t in monitor_tags)
-        for group in groups:
-            for key, values in group.tags.items():
-                for value in values:
-                    keys.add(("t", key, value))
-                    keys.add(("m", monitor_id, key, value))
+                     terms: Iterable[tuple[str, str]]) -> list[tuple[Entry, Key]]:
+        """The downtimes filed under a key the monitor or its groups' `terms` present, with that key."""
+        keys: list[Key] = [_ALL, ("m", monitor_id)]
+        keys += [("mt", t) for t in monitor_tags]
+        terms = list(terms)
+        keys += [("t", *term) for term in terms]
+        if self._by_monitor.get((org_id, monitor_id)):  # most monitors have no downtime of their own
+            keys += [("m", monitor_id, *term) for term in terms]
         with self._lock:
             return [(self._entries[i], wanted) for wanted in keys for i in self._buckets.get((org_id, wanted), ())]
 
     def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:
-        return [entry for entry, _ in self._filed_under(org_id, monitor_id, monitor_tags, groups)]
+        terms = {(key, value) for group in groups for key, values in group.tags.items() for value in values}
+        return [entry for entry, _ in self._filed_under(org_id, monitor_id, monitor_tags, terms)]
 
     def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
         """The downtimes active at `now` that mute this group of this monitor."""
@@ -243,7 +254,7 @@ class DowntimeIndex:
                 for value in values:
                     presenting.setdefault((key, value), []).append(group)
         out = []
-        for entry, filed in self._filed_under(org_id, monitor_id, monitor_tags, groups):
+        for entry, filed in self._filed_under(org_id, monitor_id, monitor_tags, presenting):
             if not entry.applies_to_monitor(monitor_id, monitor_tags) or not entry.active_at(now):
                 continue
             if entry.match_all:
@@ -251,7 +262,8 @@ class DowntimeIndex:
                 continue
             term = filed[1:] if filed[0] == "t" else filed[2:] if filed[0] == "m" and len(filed) == 4 else None
             pool = presenting.get((term[0], term[1]), []) if term else groups
-            covered = [g.name for g in pool if entry.covers(g.tags)]
+            covers = entry.covers
+            covered = [g.name for g in pool if covers(g.tags)]
             if covered:
                 out.append((entry, covered))
         out.sort(key=lambda pair: (pair[0].window(now).start, pair[0].id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -49,13 +50,16 @@ def downtime_matches(
             raise ApiError(404, f"Monitor with id {wanted} not found")
         found = for_monitor(session, index, monitor, monitors.group_tags(session, monitor.id), now)
     page = found[page_offset : page_offset + page_limit]
-    return json(Document(
-        data=[Resource(type="downtime_match", id=entry.uuid, attributes={
-            "groups": groups, "scope": entry.scope,
-            "start": iso_micro(entry.window(now).start), "end": iso_micro(entry.window(now).end)})
-            for entry, groups in page],
-        meta={"page": {"total_filtered_count": len(found)}},
-    ).body())
+    # Written as plain JSON values, not `Document`/`Resource` models: for a page of 1,000 matches
+    # the models took three times as long as finding the matches.
+    return json({"data": [_match(entry, groups, now) for entry, groups in page],
+                 "meta": {"page": {"total_filtered_count": len(found)}}})
+
+
+def _match(entry: Entry, groups: list[str], now: datetime) -> dict[str, Any]:
+    window = entry.window(now)
+    return {"type": "downtime_match", "id": entry.uuid, "attributes": {
+        "groups": groups, "scope": entry.scope, "start": iso_micro(window.start), "end": iso_micro(window.end)}}
 
 
 @router.get("/api/v1/monitor/{monitor_id:id}/downtimes", summary="Get active downtimes for a monitor (v1)")
