@@ -134,19 +134,24 @@ def transition(session: Session, row: Maintenance, status: str, at: datetime, no
     listener.maintenance_changed(session, row, event, user, now)
 
 
-# Told of each maintenance the scheduler moved, once its steps are made (subscribers are told).
+# Told of each maintenance the scheduler moved (subscribers are told), once the tick's steps are made.
 Announce = Callable[[Session, Maintenance, datetime], object]
 
 
 def advance_maintenances(session: Session, now: datetime, listener: MaintenanceListener = NO_LISTENER,
                          announce: Announce | None = None) -> None:
-    """The scheduler's job: start and complete maintenances at their dates. One that was due to
-    start and complete both (the scheduler was away) is announced once, completed."""
+    """The scheduler's job: start and complete maintenances at their dates. Each one moved is
+    announced after all of them moved, so what is announced shows the page as the tick left it;
+    one due to start and complete both (the scheduler was away) is announced once, completed."""
+    moved: list[Maintenance] = []
     for row in store.due_maintenances(session, now):
         steps = rules.due_steps(row.status, row.start_date, row.completed_date, now)
         for step in steps:
             transition(session, row, step.status, now, now, row.modified_by, manual=False, listener=listener)
-        if steps and announce is not None:
+        if steps:
+            moved.append(row)
+    if announce is not None:
+        for row in moved:
             announce(session, row, now)
 
 
