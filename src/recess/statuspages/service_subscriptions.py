@@ -95,7 +95,7 @@ def subscribe(session: Session, prefix: str, channel: str, address: str, chosen:
     # A URL cannot confirm: it is subscribed now, and a Slack channel is told so (with how to leave).
     row.confirmed_at = now
     if channel == SLACK:
-        names = None if chosen is None else [leaves[c] for c in chosen]
+        names = None if chosen is None else [name for cid, name in leaves.items() if cid in chosen]  # in page order
         posts.enqueue(session, page.org_id, posts.SLACK, _label(page), address,
                       slack.welcome(page.name, out.page_url(page), names, unsubscribe), now)
 
