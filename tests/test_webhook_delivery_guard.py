@@ -13,9 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from recess.notifications import delivery, targets
+from recess.notifications import delivery, posts, targets
 from recess.notifications.delivery import Deliverer, GuardedTransport, Outcome
 from recess.notifications.model import Delivery
 from tests import receiver as receivers
@@ -227,3 +228,39 @@ def test_tls_uses_the_url_host_for_sni_and_the_certificate(tls_receiver: tuple[i
     # Another name pinned to the same address does not pass with hook.test's certificate.
     outcome = _tls_send(f"https://other.test:{port}/", Resolver({"other.test": ["127.0.0.1"]}), cert)
     assert outcome.state == "retry" and "certificate" in (outcome.error or "").lower()
+
+
+# --- subscribers' posts: their URL is a secret -----------------------------------------------------
+
+SECRET = "https://hooks.example/services/T0/B0/s3cr3t"
+
+
+def subscriber_row(url: str, channel: str) -> Delivery:
+    made = row(url)
+    made.channel, made.webhook = channel, "status page acme"
+    return made
+
+
+def test_a_subscriber_url_quoted_in_an_error_is_hidden() -> None:
+    """An error or an answer quoting a Slack or webhook subscriber's URL is kept without it; a
+    monitor webhook's (an org's own configuration, not a secret) is kept as it was."""
+    def echo(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("down"):
+            raise httpx.ConnectError(f"cannot reach {request.url}")
+        return httpx.Response(400, text=f"no such hook: {request.url} (path {request.url.path})")
+
+    deliverer = Deliverer(None, timeout=2)  # type: ignore[arg-type]  # no database needed
+    with httpx.Client(transport=httpx.MockTransport(echo)) as client:
+        for channel in posts.CHANNELS:
+            for url in (SECRET, SECRET + "/down"):
+                outcome = deliverer.send(client, subscriber_row(url, channel))
+                assert outcome.error and "s3cr3t" not in outcome.error and posts.HIDDEN in outcome.error, outcome
+        assert "s3cr3t" in (deliverer.send(client, row(SECRET)).error or "")
+
+
+def test_subscriber_posts_are_logged_by_label(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="recess.delivery"):
+        delivery._log_failure(subscriber_row(SECRET, posts.SLACK), None, Outcome("retry", 503, None), "retried")
+    [record] = caplog.records
+    assert record.getMessage().startswith("delivery 1 (slack) for status page acme failed (attempt 1 of 12: status 503)")
+    assert "s3cr3t" not in record.getMessage()

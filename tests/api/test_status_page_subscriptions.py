@@ -5,62 +5,31 @@ List-Unsubscribe, unsubscribing, and addresses never shown to others or logged."
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.conftest import BACKENDS, Server, free_port, launch
+from tests import mailbox
+from tests.conftest import BACKENDS, Server, launch
+from tests.mailbox import Inbox, link
 from tests.public_pages import PNG, Admin, iso
-
-
-class Inbox:
-    """What the SMTP server received, as parsed messages."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for rcpt, m in self.messages if address in rcpt]
-
-    def wait_for(self, address: str, count: int, server: Server) -> list[EmailMessage]:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            server.settle()
-            if len(self.to(address)) >= count:
-                return self.to(address)
-            time.sleep(0.1)
-        raise AssertionError(f"{len(self.to(address))} mails, not {count}")
 
 
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[Inbox]:
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port  # type: ignore[attr-defined]
-    yield handler
-    controller.stop()
+    yield from mailbox.running()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def mail_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, inbox: Inbox) -> Iterator[Server]:
     srv = launch(request.param, tmp_path_factory.mktemp(f"recess-mail-{request.param}"), request, extra_env={
-        "RECESS_SMTP_URL": f"smtp://127.0.0.1:{inbox.port}", "RECESS_SMTP_FROM": "status@example.com"})  # type: ignore[attr-defined]
+        "RECESS_SMTP_URL": f"smtp://127.0.0.1:{inbox.port}", "RECESS_SMTP_FROM": "status@example.com"})
     yield srv
     srv.stop()
 
@@ -74,14 +43,6 @@ def subscribe(server: Server, prefix: str, to: str, components: list[str] | None
     if components is not None:
         data["component"] = components
     return httpx.post(f"{server.url}/status/{prefix}/subscribe", data=data, timeout=30)
-
-
-def link(message: EmailMessage, kind: str, server: Server) -> str:
-    """The confirm or unsubscribe link of a mail, on the test server (mails use RECESS_PUBLIC_URL)."""
-    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    found = re.search(r"http://[^/\s]+(/\S+/subscriptions/" + kind + r"\?token=\S+)", text)
-    assert found, text
-    return server.url + found.group(1)
 
 
 def degradation(admin: Admin, page: dict[str, Any], component: str, notify: bool = True) -> dict[str, Any]:

@@ -80,6 +80,7 @@ def test_pages(client: ApiClient, server: Server) -> None:
     a = page.data.attributes
     assert str(page.data.type) == "status_pages" and UUID(str(page.data.id)).version == 4
     assert a.enabled is False and a.custom_domain is None and a.custom_domain_enabled is False and a.subscriptions_enabled is False
+    assert a.slack_subscriptions_enabled is False
     assert a.created_at == a.modified_at and a.page_url.endswith(f"/status-pages/{page.data.id}/view")
     group = a.components[0]
     assert group.name == "Application" and str(group.type) == "group" and group.position == 0
@@ -96,6 +97,8 @@ def test_pages(client: ApiClient, server: Server) -> None:
     renamed = api.update_status_page(page.data.id, body=model(page_patch, {"data": {"type": "status_pages", "id": str(page.data.id), "attributes": {"name": "A Status Page in US1"}}}, client))
     assert renamed.data.attributes.name == "A Status Page in US1" and renamed.data.attributes.modified_at > a.modified_at
     assert renamed.data.attributes.created_at == a.created_at and renamed.data.attributes.enabled is False
+    slack = api.update_status_page(page.data.id, body=model(page_patch, {"data": {"type": "status_pages", "id": str(page.data.id), "attributes": {"slack_subscriptions_enabled": True}}}, client))
+    assert slack.data.attributes.slack_subscriptions_enabled is True and slack.data.attributes.subscriptions_enabled is False
     api.publish_status_page(page.data.id)
     assert api.get_status_page(page.data.id).data.attributes.enabled is True
     api.unpublish_status_page(page.data.id)

@@ -172,3 +172,36 @@ def test_history_and_an_incident_page(site: tuple[Server, dict[str, Any]], brows
     assert [e.text for e in browser.find_elements("css selector", "ol.timeline .label")] == ["Resolved", "Investigating"]
     assert "Login: Major outage" in browser.find_element("css selector", "article").text
     screenshot(browser, f"incident-{size}-dark")
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_subscribing_a_slack_channel(site: tuple[Server, dict[str, Any]], browser: Any, size: str) -> None:
+    """The subscription form of a page taking every kind of subscriber: it fits the screen, and
+    choosing Slack and giving a URL subscribes it (the receiver gets the welcome message)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    from tests import receiver as receivers
+
+    server, _ = site
+    hooks = receivers.start()
+    try:
+        page = Admin(server).page(subscriptions_enabled=True, slack_subscriptions_enabled=True)
+        look(browser, f"{server.url}/status/{page['attributes']['domain_prefix']}", WIDTHS[size], "light")
+        assert js(browser, "return document.documentElement.scrollWidth") <= WIDTHS[size]
+        form = browser.find_element(By.CSS_SELECTOR, "section.subscribe form")
+        assert [e.get_attribute("value") for e in form.find_elements(By.NAME, "channel")] == ["email", "slack", "webhook"]
+        screenshot(browser, f"subscribe-page-{size}")  # the whole page in one viewport, so the form is in it
+        form.screenshot(str(ARTIFACTS / f"subscribe-{size}.png"))
+        form.find_element(By.CSS_SELECTOR, "input[name=channel][value=slack]").click()
+        form.find_element(By.NAME, "slack_url").send_keys(f"{hooks.url}/services/T0/{size}")
+        form.find_element(By.CSS_SELECTOR, "input[name=scope][value=components]").click()
+        form.find_element(By.CSS_SELECTOR, f"input[name=component][value='{page['ids']['API']}']").click()
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda driver: driver.title == "Subscribed")  # the answer page has loaded
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Subscribed"
+        welcome = hooks.wait(f"/services/T0/{size}")[0].json()
+        assert welcome["blocks"][0]["text"]["text"] == "Subscribed to Acme status" and "(API)" in welcome["blocks"][1]["text"]["text"]
+        no_console_errors(browser)
+    finally:
+        hooks.server.shutdown()

@@ -16,6 +16,7 @@ delivery fails at once, with the reason kept, and is logged at WARNING.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import logging
 import socket
@@ -33,7 +34,7 @@ from recess.core import clock
 from recess.core.db import Database
 from recess.core.metrics import Metrics
 from recess.core.worker import Worker
-from recess.notifications import email, targets, templates
+from recess.notifications import email, posts, targets, templates
 from recess.notifications.model import Delivery, Notification
 
 log = logging.getLogger("recess.delivery")
@@ -69,19 +70,27 @@ def classify(status: int | None, error: str | None) -> Outcome:
     return Outcome("retry", status, error)
 
 
+def _about(row: Delivery, monitor_id: int | None) -> str:
+    """What a log line calls a delivery: a webhook's name and its monitor, or (emails and
+    subscribers' posts, whose address is a secret) the channel and its label."""
+    if row.channel != email.CHANNEL and row.channel not in posts.CHANNELS:
+        return f"to webhook {row.webhook} for monitor {monitor_id}"
+    return f"({row.channel}) for {row.webhook}"
+
+
 def _log_failure(row: Delivery, monitor_id: int | None, outcome: Outcome, result: str) -> None:
     """WARNING for an attempt that will be retried, ERROR for a delivery given up on."""
     answer = f"status {outcome.status}" if outcome.status is not None else (outcome.error or "no answer")
+    about = _about(row, monitor_id)
     if outcome.refused:
-        log.warning("delivery %s to webhook %s for monitor %s was not sent: %s", row.id, row.webhook, monitor_id, answer)
+        log.warning("delivery %s %s was not sent: %s", row.id, about, answer)
     elif result == "retried":
         log.warning(
-            "delivery %s to webhook %s for monitor %s failed (attempt %d of %d: %s); next attempt at %s",
-            row.id, row.webhook, monitor_id, row.attempts, MAX_ATTEMPTS, answer,
+            "delivery %s %s failed (attempt %d of %d: %s); next attempt at %s",
+            row.id, about, row.attempts, MAX_ATTEMPTS, answer,
             row.next_attempt_at.isoformat() if row.next_attempt_at else "?")
     else:
-        log.error("delivery %s to webhook %s for monitor %s is dead after attempt %d: %s",
-                  row.id, row.webhook, monitor_id, row.attempts, answer)
+        log.error("delivery %s %s is dead after attempt %d: %s", row.id, about, row.attempts, answer)
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -210,6 +219,13 @@ class Deliverer:
         if row.channel == email.CHANNEL:
             sent = email.send(self.smtp, self.sender, row, self.timeout)
             return Outcome(sent.state, sent.status, sent.error)
+        outcome = self.post(client, row)
+        if row.channel in posts.CHANNELS:  # a subscriber's URL is a secret: kept and logged without it
+            outcome = dataclasses.replace(outcome, error=posts.hide(outcome.error, row.url))
+        return outcome
+
+    def post(self, client: httpx.Client, row: Delivery) -> Outcome:
+        """One attempt at a webhook or a subscriber's post."""
         # Checked before anything is sent, for rows written before the checks (or the allow list)
         # were what they are; a name's addresses are checked by the client's backend on connect.
         try:

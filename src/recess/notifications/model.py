@@ -48,9 +48,11 @@ class Notification(Base):
 
 
 class Delivery(Base):
-    """The outbox: one notification to one webhook (channel "webhook"), or one email (channel
-    "email": `url` is mailto:ADDRESS, `body` the whole message, no notification), delivered with
-    retries."""
+    """The outbox: one notification to one webhook (channel "webhook"), one email (channel
+    "email": `url` is mailto:ADDRESS, `body` the whole message, no notification), or one JSON post
+    to a status page subscriber's URL (channels "slack" and "statuspage", see posts.py; no
+    notification), delivered with retries. `webhook` is the webhook's name, or for the others a
+    label for logs (`status page {prefix}`)."""
 
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_due", "state", "next_attempt_at"),)

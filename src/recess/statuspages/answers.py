@@ -49,6 +49,7 @@ class PageAttributesAnswer(BaseModel):
     favicon: str | None
     email_header_image: str | None
     subscriptions_enabled: bool
+    slack_subscriptions_enabled: bool
     custom_domain: str | None
     custom_domain_enabled: bool
     created_at: str

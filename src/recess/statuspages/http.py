@@ -15,7 +15,9 @@ from recess.core.db import Database
 from recess.core.errors import ApiError
 from recess.core.jsonapi import parse_include
 from recess.core.params import uuid_id
+from recess.notifications import targets
 from recess.statuspages import service_pages as pages
+from recess.statuspages.service_subscriptions import Outbound
 from recess.statuspages.documents import Answer
 from recess.statuspages.model import StatusPage
 from recess.statuspages.rules import PageError
@@ -34,9 +36,10 @@ async def public_url(request: Request) -> str:
     return services(request).settings.public_url
 
 
-async def mail_sender(request: Request) -> str:
-    """The dependency that gives the From address of subscriber mails (RECESS_SMTP_FROM)."""
-    return services(request).settings.smtp_from
+async def outbound(request: Request) -> Outbound:
+    """The dependency that gives what subscribers' mails and posts need from the app's settings."""
+    settings = services(request).settings
+    return Outbound(settings.public_url, settings.smtp_from, targets.parse_allow(settings.webhook_allow))
 
 
 def includes(text: str | None, allowed: tuple[str, ...]) -> set[str]:

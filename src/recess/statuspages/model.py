@@ -1,5 +1,5 @@
 """Status page tables: pages, components, degradations, maintenances, their updates, templates,
-email subscribers."""
+subscribers (email, Slack, webhook)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ class StatusPage(_Audited, Base):
     company_logo: Mapped[str | None] = mapped_column(Text)
     favicon: Mapped[str | None] = mapped_column(Text)
     email_header_image: Mapped[str | None] = mapped_column(Text)
-    subscriptions_enabled: Mapped[bool] = mapped_column(Boolean)
+    subscriptions_enabled: Mapped[bool] = mapped_column(Boolean)  # email and webhook subscribers
+    slack_subscriptions_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     custom_domain: Mapped[str | None] = mapped_column(Text)
 
 
@@ -79,6 +80,8 @@ class Maintenance(_Audited, Base):
     completed_date: Mapped[datetime] = mapped_column(UTCDateTime())
     published_date: Mapped[datetime] = mapped_column(UTCDateTime())
     is_backfilled: Mapped[bool] = mapped_column(Boolean)
+    # Created with notify_subscribers: the scheduler's start and completion are announced too.
+    notify_subscribers: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Update(Base):
@@ -114,19 +117,23 @@ class Template(_Audited, Base):
 
 
 class Subscriber(Base):
-    """An email address subscribed to a page: to all of it (`components` None) or to the
-    components listed. Unconfirmed until the link in the confirmation mail is opened; the link
-    (and every mail's unsubscribe link) carries its random token."""
+    """Someone subscribed to a page, to all of it (`components` None) or to the components
+    listed, by `channel`: `email` (`address` is an email address; unconfirmed until the link in
+    the confirmation mail is opened), `slack` (a Slack incoming-webhook URL) or `webhook` (a URL
+    that gets Statuspage's webhook JSON); the last two are confirmed when made. Every unsubscribe
+    link (and the confirmation link) carries the random token. URLs are secrets, as addresses
+    are: only ever written into what is sent to them."""
 
     __tablename__ = "status_page_subscribers"
-    __table_args__ = (UniqueConstraint("page_id", "email"),)
+    __table_args__ = (UniqueConstraint("page_id", "channel", "address", name="uq_status_page_subscribers_address"),)
 
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     page_id: Mapped[str] = mapped_column(ForeignKey("status_pages.id", ondelete="CASCADE"), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    email: Mapped[str] = mapped_column(String(320))
+    channel: Mapped[str] = mapped_column(String(12), default="email", server_default="email")  # email | slack | webhook
+    address: Mapped[str] = mapped_column(String(2048))  # the email address, or the URL posted to
     components: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    confirmation_sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # at most one a RESEND_AFTER
+    confirmation_sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # email: at most one a RESEND_AFTER

@@ -70,7 +70,8 @@ def page_attributes(page: StatusPage, tree: list[dict[str, Any]], public_url: st
         "custom_domain": page.custom_domain, "custom_domain_enabled": page.custom_domain is not None,
         "domain_prefix": page.domain_prefix, "email_header_image": page.email_header_image, "enabled": page.enabled,
         "favicon": page.favicon, "modified_at": iso_z(page.modified_at), "name": page.name,
-        "page_url": page_url(page, public_url), "subscriptions_enabled": page.subscriptions_enabled, "type": page.type,
+        "page_url": page_url(page, public_url), "slack_subscriptions_enabled": page.slack_subscriptions_enabled,
+        "subscriptions_enabled": page.subscriptions_enabled, "type": page.type,
         "visualization_type": page.visualization_type,
     }
 

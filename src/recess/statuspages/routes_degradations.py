@@ -13,11 +13,11 @@ from recess.core.http import database
 from recess.statuspages import documents, resources, rules, store
 from recess.statuspages import service_degradations as degradations
 from recess.statuspages import service_timeline as timeline
-from recess.statuspages import subscriptions
+from recess.statuspages import service_subscriptions as subscriptions
+from recess.statuspages.service_subscriptions import Outbound
 from recess.statuspages.http import (
-    mail_sender,
-    PREFIX, answer, can_read, can_write_incidents, includes, no_content, page_or_404, path_id, public_url, reading,
-    status_filter, writing,
+    PREFIX, answer, can_read, can_write_incidents, includes, no_content, outbound, page_or_404, path_id, public_url,
+    reading, status_filter, writing,
 )
 from recess.statuspages.schemas import BackfillDegradationInRequest, DegradationInRequest, DegradationPatchRequest, DegradationUpdateRequest
 
@@ -29,14 +29,14 @@ UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "degradation", "s
 @router.post("/{page_id:id}/degradations", summary="Create degradation", status_code=201)
 def create_degradation(page_id: str, request: DegradationInRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url), sender: str = Depends(mail_sender)) -> Response:
+                       db: Database = Depends(database), base: str = Depends(public_url), out: Outbound = Depends(outbound)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
     with writing(db) as session:
         page = page_or_404(session, actor.org_id, page_id)
         row = degradations.create(session, actor.org_id, page, request.data.attributes, actor.user_uuid, now)
         if notify_subscribers:
-            subscriptions.notify(session, page, "incident", row, base, sender, now)
+            subscriptions.notify(session, page, "incident", row, out, now)
         return answer(documents.document(session, documents.degradation(session, row), wanted, base), 201)
 
 
@@ -82,7 +82,7 @@ def get_degradation(page_id: str, degradation_id: str, include: str | None = Que
 @router.patch("/{page_id:id}/degradations/{degradation_id:id}", summary="Update degradation")
 def update_degradation(page_id: str, degradation_id: str, request: DegradationPatchRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url), sender: str = Depends(mail_sender)) -> Response:
+                       db: Database = Depends(database), base: str = Depends(public_url), out: Outbound = Depends(outbound)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
     with writing(db) as session:
@@ -90,7 +90,7 @@ def update_degradation(page_id: str, degradation_id: str, request: DegradationPa
         row = degradations.find(session, page, path_id(degradation_id, "degradation_id"))
         degradations.update(session, page, row, request.data.attributes, actor.user_uuid, now)
         if notify_subscribers:
-            subscriptions.notify(session, page, "incident", row, base, sender, now)
+            subscriptions.notify(session, page, "incident", row, out, now)
         return answer(documents.document(session, documents.degradation(session, row), wanted, base))
 
 

@@ -14,11 +14,11 @@ from recess.core.http import database
 from recess.statuspages import documents, resources, rules
 from recess.statuspages import service_maintenances as maintenances
 from recess.statuspages import service_timeline as timeline
-from recess.statuspages import subscriptions
+from recess.statuspages import service_subscriptions as subscriptions
+from recess.statuspages.service_subscriptions import Outbound
 from recess.statuspages.http import (
-    mail_sender,
-    PREFIX, answer, can_read, can_write_incidents, includes, page_or_404, path_id, public_url, reading, status_filter,
-    writing,
+    PREFIX, answer, can_read, can_write_incidents, includes, outbound, page_or_404, path_id, public_url, reading,
+    status_filter, writing,
 )
 from recess.statuspages.listeners import MaintenanceListener, maintenance_listener
 from recess.statuspages.schemas import (
@@ -33,7 +33,7 @@ UPDATE_INCLUDES = ("created_by_user", "last_modified_by_user", "maintenance")
 @router.post("/{page_id:id}/maintenances", summary="Create maintenance", status_code=201)
 def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url), sender: str = Depends(mail_sender),
+                       db: Database = Depends(database), base: str = Depends(public_url), out: Outbound = Depends(outbound),
                        listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     given = request.data.attributes
@@ -41,9 +41,9 @@ def create_maintenance(page_id: str, request: MaintenanceInRequest, include: str
     with writing(db) as session:
         planned = maintenances.window(given.start_date, given.completed_date)  # checked before the page is looked for
         page = page_or_404(session, actor.org_id, page_id)
-        row = maintenances.create(session, actor.org_id, page, given, planned, actor.user_uuid, now, listener)
+        row = maintenances.create(session, actor.org_id, page, given, planned, actor.user_uuid, now, listener, notify_subscribers)
         if notify_subscribers:
-            subscriptions.notify(session, page, "maintenance", row, base, sender, now)
+            subscriptions.notify(session, page, "maintenance", row, out, now)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base), 201)
 
 
@@ -89,7 +89,7 @@ def get_maintenance(page_id: str, maintenance_id: str, include: str | None = Que
 @router.patch("/{page_id:id}/maintenances/{maintenance_id:id}", summary="Update maintenance")
 def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePatchRequest, include: str | None = Query(None),
                        notify_subscribers: bool = Query(True), actor: Principal = Depends(can_write_incidents),
-                       db: Database = Depends(database), base: str = Depends(public_url), sender: str = Depends(mail_sender),
+                       db: Database = Depends(database), base: str = Depends(public_url), out: Outbound = Depends(outbound),
                        listener: MaintenanceListener = Depends(maintenance_listener)) -> Response:
     wanted = includes(include, INCLUDES)
     now = clock.now()
@@ -98,7 +98,7 @@ def update_maintenance(page_id: str, maintenance_id: str, request: MaintenancePa
         row = maintenances.find(session, page, path_id(maintenance_id, "maintenance_id"))
         maintenances.update(session, page, row, request.data.attributes, actor.user_uuid, now, listener)
         if notify_subscribers:
-            subscriptions.notify(session, page, "maintenance", row, base, sender, now)
+            subscriptions.notify(session, page, "maintenance", row, out, now)
         return answer(documents.document(session, documents.maintenance(session, row), wanted, base))
 
 

@@ -1,12 +1,16 @@
-"""Status page rules as pure functions: derived status, maintenance steps, backfills, positions."""
+"""Status page rules as pure functions: derived status, maintenance steps, backfills, positions,
+who may subscribe how, and who is told of what."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from recess.notifications import targets
 
 COMPONENT_STATUSES = ("operational", "degraded", "partial_outage", "major_outage", "maintenance")
 _SEVERITY = {"operational": 0, "maintenance": 1, "degraded": 2, "partial_outage": 3, "major_outage": 4}
@@ -148,3 +152,50 @@ def place(positions: dict[str, int], moving: str, wanted: int | None) -> dict[st
 def close_gap(positions: dict[str, int], leaving: str) -> dict[str, int]:
     order = [key for _, key in sorted((p, key) for key, p in positions.items() if key != leaving)]
     return {key: i for i, key in enumerate(order)}
+
+
+# --- subscribers ---------------------------------------------------------------------------------
+
+EMAIL, SLACK, WEBHOOK = "email", "slack", "webhook"
+_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+MAX_TARGET_URL = 2000
+
+
+def valid_email(text: str) -> bool:
+    return len(text) <= 254 and bool(_EMAIL.match(text))
+
+
+def subscriber_channels(page_type: str, subscriptions_enabled: bool, slack_subscriptions_enabled: bool) -> tuple[str, ...]:
+    """How a page may be subscribed to: email and webhooks with `subscriptions_enabled`, Slack
+    with `slack_subscriptions_enabled` (as Datadog's two attributes say); internal pages none."""
+    if page_type != "public":
+        return ()
+    return ((EMAIL, WEBHOOK) if subscriptions_enabled else ()) + ((SLACK,) if slack_subscriptions_enabled else ())
+
+
+def subscriber_url(url: str, allow: targets.Allow) -> str:
+    """A Slack or webhook subscriber's URL, when recess may post to it; else a PageError saying why.
+
+    Why https: the URL and what is posted to it travel over the internet, and a Slack webhook URL
+    is all it takes to post to the channel. Plain http only reaches a target the operator allows
+    (RECESS_WEBHOOK_ALLOW, such as a receiver on the same network). Internal targets are refused
+    as webhooks' are (notifications.targets), names checked again when sent."""
+    if not url or len(url) > MAX_TARGET_URL or any(ch in _NOT_IN_URLS or not 0x21 <= ord(ch) < 0x7F for ch in url):
+        raise PageError(f"the URL must be an https URL of at most {MAX_TARGET_URL} characters, without spaces")
+    try:
+        target = targets.vet_url(url, allow)
+    except targets.Malformed as exc:
+        raise PageError(f"the URL cannot be used: {exc}") from None
+    except targets.Refused:
+        raise PageError("the URL points at an internal address, which recess does not post to") from None
+    allowed = allow.host_allowed(target.host, target.port) or (
+        target.address is not None and allow.address_allowed(target.address, target.port))
+    if target.scheme != "https" and not allowed:
+        raise PageError("the URL must be an https URL")
+    return url
+
+
+def concerned(subscribed: Sequence[str] | None, touched: Iterable[str]) -> bool:
+    """Whether a subscriber of `subscribed` components (None: the whole page) is told of an
+    update naming the `touched` components."""
+    return subscribed is None or bool(set(subscribed) & set(touched))

@@ -67,6 +67,7 @@ class PageAttributes(_Body):
     favicon: Text | None = None
     email_header_image: Text | None = None
     subscriptions_enabled: StrictBool | None = None
+    slack_subscriptions_enabled: StrictBool | None = None
 
     model_config = ConfigDict(json_schema_extra=_describe_urls)
     _urls = field_validator(*_URLS)(_only_http_urls)
@@ -81,6 +82,7 @@ class PagePatch(_Body):
     favicon: Text | None = None
     email_header_image: Text | None = None
     subscriptions_enabled: StrictBool | None = None
+    slack_subscriptions_enabled: StrictBool | None = None
 
     model_config = ConfigDict(json_schema_extra=_describe_urls)
     _urls = field_validator(*_URLS)(_only_http_urls)

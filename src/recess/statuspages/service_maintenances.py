@@ -7,6 +7,7 @@ transaction (backfills are not).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -52,15 +53,16 @@ def window(start: datetime, completed: datetime) -> tuple[datetime, datetime]:
 
 
 def create(session: Session, org_id: int, page: StatusPage, given: MaintenanceIn, planned: tuple[datetime, datetime],
-           user: str, now: datetime, listener: MaintenanceListener = NO_LISTENER) -> Maintenance:
-    """A scheduled maintenance for the `planned` window (see `window`)."""
+           user: str, now: datetime, listener: MaintenanceListener = NO_LISTENER, notify_subscribers: bool = False) -> Maintenance:
+    """A scheduled maintenance for the `planned` window (see `window`). `notify_subscribers`: its
+    start and completion on time are announced to subscribers too."""
     components = timeline.affected(session, page, given.components_affected)
     row = Maintenance(
         id=random_uuid(), org_id=org_id, page_id=page.id, title=given.title, status="scheduled",
         scheduled_description=given.scheduled_description, in_progress_description=given.in_progress_description,
         completed_description=given.completed_description, canceled_description=None, components_affected=components,
-        start_date=planned[0], completed_date=planned[1], published_date=now, is_backfilled=False, created_at=now,
-        modified_at=now, created_by=user, modified_by=user,
+        start_date=planned[0], completed_date=planned[1], published_date=now, is_backfilled=False,
+        notify_subscribers=notify_subscribers, created_at=now, modified_at=now, created_by=user, modified_by=user,
     )
     session.add(row)
     timeline.add(session, row.id, KIND, "scheduled", given.scheduled_description,
@@ -81,7 +83,7 @@ def backfill(session: Session, org_id: int, page: StatusPage, given: BackfillMai
         scheduled_description="", in_progress_description=updates[0]["description"],
         completed_description=updates[1]["description"], canceled_description=None, components_affected=components[0],
         start_date=updates[0]["started_at"], completed_date=updates[1]["started_at"], published_date=updates[0]["started_at"],
-        is_backfilled=True, created_at=now, modified_at=now, created_by=user, modified_by=user,
+        is_backfilled=True, notify_subscribers=False, created_at=now, modified_at=now, created_by=user, modified_by=user,
     )
     session.add(row)
     for update, items in zip(updates, components, strict=True):
@@ -132,11 +134,25 @@ def transition(session: Session, row: Maintenance, status: str, at: datetime, no
     listener.maintenance_changed(session, row, event, user, now)
 
 
-def advance_maintenances(session: Session, now: datetime, listener: MaintenanceListener = NO_LISTENER) -> None:
-    """The scheduler's job: start and complete maintenances at their dates."""
+# Told of each maintenance the scheduler moved (subscribers are told), once the tick's steps are made.
+Announce = Callable[[Session, Maintenance, datetime], object]
+
+
+def advance_maintenances(session: Session, now: datetime, listener: MaintenanceListener = NO_LISTENER,
+                         announce: Announce | None = None) -> None:
+    """The scheduler's job: start and complete maintenances at their dates. Each one moved is
+    announced after all of them moved, so what is announced shows the page as the tick left it;
+    one due to start and complete both (the scheduler was away) is announced once, completed."""
+    moved: list[Maintenance] = []
     for row in store.due_maintenances(session, now):
-        for step in rules.due_steps(row.status, row.start_date, row.completed_date, now):
+        steps = rules.due_steps(row.status, row.start_date, row.completed_date, now)
+        for step in steps:
             transition(session, row, step.status, now, now, row.modified_by, manual=False, listener=listener)
+        if steps:
+            moved.append(row)
+    if announce is not None:
+        for row in moved:
+            announce(session, row, now)
 
 
 def edit_update(parent: Maintenance, row: Update, description: str | None, user: str, now: datetime) -> None:

@@ -15,6 +15,7 @@ from recess.statuspages.rules import PageError
 from recess.statuspages.schemas import ComponentIn, ComponentPatch, PageAttributes, PagePatch
 
 _REQUIRED = ("name", "domain_prefix", "type", "visualization_type")
+_FLAGS = ("subscriptions_enabled", "slack_subscriptions_enabled")  # null is false
 
 
 def find(session: Session, org_id: int, page_id: str) -> StatusPage:
@@ -36,6 +37,7 @@ def create(session: Session, org_id: int, given: PageAttributes, user: str, now:
         id=random_uuid(), org_id=org_id, name=given.name, domain_prefix=given.domain_prefix, type=given.type,
         visualization_type=given.visualization_type, enabled=False, company_logo=given.company_logo, favicon=given.favicon,
         email_header_image=given.email_header_image, subscriptions_enabled=bool(given.subscriptions_enabled),
+        slack_subscriptions_enabled=bool(given.slack_subscriptions_enabled),
         custom_domain=None, created_at=now, modified_at=now, created_by=user, modified_by=user,
     )
     with claiming(session, lambda: _taken(given.domain_prefix)):  # taken meanwhile by another request
@@ -57,7 +59,7 @@ def update(session: Session, page: StatusPage, data_id: str | None, given: PageP
         raise _taken(changes["domain_prefix"])
     with claiming(session, lambda: _taken(str(changes.get("domain_prefix", page.domain_prefix)))):
         for key, value in changes.items():
-            setattr(page, key, bool(value) if key == "subscriptions_enabled" else value)
+            setattr(page, key, bool(value) if key in _FLAGS else value)
         page.modified_at, page.modified_by = now, user
 
 

@@ -120,6 +120,12 @@ class Snapshot:
     now: datetime
     base: str = ""  # the path links on the page start with: /status/{prefix}, or an internal page's /status-pages/{id}/view
     internal: bool = False  # shown to a signed-in reader (the page offers to sign out)
+    slack_subscriptions_enabled: bool = False
+
+    @property
+    def subscribable(self) -> bool:
+        """The page shows the subscription form: a public page taking some kind of subscriber."""
+        return not self.internal and (self.subscriptions_enabled or self.slack_subscriptions_enabled)
 
     def leaves(self) -> tuple[Node, ...]:
         return tuple(leaf for node in self.components for leaf in node.leaves())
@@ -179,4 +185,5 @@ def read(session: Session, page: StatusPage, url: str, now: datetime, base: str 
         subscriptions_enabled=page.subscriptions_enabled, has_logo=bool(page.company_logo), has_favicon=bool(page.favicon),
         created_at=page.created_at, modified_at=page.modified_at, url=url,
         components=_nodes(components, statuses(session, [page.id])), events=tuple(events), now=now,
-        base=base if base is not None else f"/status/{page.domain_prefix}", internal=internal)
+        base=base if base is not None else f"/status/{page.domain_prefix}", internal=internal,
+        slack_subscriptions_enabled=page.slack_subscriptions_enabled)
