@@ -162,6 +162,12 @@ def check(index: DowntimeIndex, live: dict[int, Entry], q: Question) -> None:
         assert got == brute_matching(live, q, group), (q, group)
     got_all = [(e.id, covered) for e, covered in index.matches_for_monitor(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)]
     assert got_all == brute_matches_for_monitor(live, q), q
+    # The answer holds, by time alone, until the instant `matches_for_monitor_until` names.
+    _, until = index.matches_for_monitor_until(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)
+    assert until is None or until > q.now
+    last = (until - timedelta(microseconds=1)) if until is not None else q.now + timedelta(days=400)
+    for later in (q.now + (last - q.now) / 2, last):
+        assert brute_matches_for_monitor(live, dataclasses.replace(q, now=later)) == got_all, (q, later)
 
 
 # --- the properties -------------------------------------------------------------------------------

@@ -48,6 +48,11 @@ def mark(session: Session, name: str, row: Any) -> None:
         row.change_seq = 0  # a placeholder until commit: the column is not nullable
 
 
+def touch(session: Session, name: str) -> None:
+    """Something counted by `name` changed in this transaction (no row carries the number)."""
+    session.info.setdefault("changes", {}).setdefault(name, [])
+
+
 @event.listens_for(Session, "before_commit")
 def _stamp(session: Session) -> None:
     for name, rows in session.info.pop("changes", {}).items():

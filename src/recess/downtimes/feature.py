@@ -12,6 +12,7 @@ from recess.core import clock
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
 from recess.downtimes import live, routes_matches, routes_v1, routes_v2, service, store
+from recess.downtimes.matches import MATCHES, MonitorMatches
 from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.muter import DowntimeMuter
 from recess.downtimes.references import DowntimeReferences
@@ -34,6 +35,7 @@ def _warm(services: Services, index: DowntimeIndex) -> None:
 def _start(services: Services) -> None:
     index = DowntimeIndex()
     services.provide(live.INDEX, index)
+    services.provide(MATCHES, MonitorMatches(index))  # each monitor's last answer to which downtimes match it
     services.provide(MUTER, DowntimeMuter(index))  # what notifications ask whether a group is muted
     services.provide(REFERENCES, DowntimeReferences())  # what monitors ask before a monitor is deleted
     # Load the index now rather than in the first request that needs it.

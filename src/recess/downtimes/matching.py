@@ -93,6 +93,13 @@ class Entry:
             self._cache = cache
         return cache[2]
 
+    def changes_after(self, now: datetime) -> datetime | None:
+        """The next instant after `now` at which this downtime starts or stops being active
+        (None: never, as far as its schedule says)."""
+        window = self.window(now)
+        edge = window.start if now < window.start else window.end
+        return edge if edge is not None and edge > now else None
+
     def active_at(self, now: datetime) -> bool:
         return not self.canceled and state_at(self.window(now), now) == "active"
 
@@ -245,6 +252,13 @@ class DowntimeIndex:
     ) -> list[tuple[Entry, list[str]]]:
         """Active downtimes that apply to the monitor, each with the groups it covers
         (`["*"]` for a `*` scope). A monitor without groups is matched as one empty group."""
+        return self.matches_for_monitor_until(org_id, monitor_id, monitor_tags, groups, now)[0]
+
+    def matches_for_monitor_until(
+        self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: list[Group], now: datetime
+    ) -> tuple[list[tuple[Entry, list[str]]], datetime | None]:
+        """`matches_for_monitor`, and the first instant after `now` at which the answer can change
+        by time alone (a downtime it looked at starts or stops; None: never)."""
         groups = groups or [Group("*", {})]
         # A downtime filed under a term is tested only against the groups that present it: any
         # group it covers does (the term is required by its scope).
@@ -253,18 +267,25 @@ class DowntimeIndex:
             for key, values in group.tags.items():
                 for value in values:
                     presenting.setdefault((key, value), []).append(group)
-        out = []
+        out = []  # (window start, id, entry, covered): sorted by the first two
+        until: datetime | None = None
         for entry, filed in self._filed_under(org_id, monitor_id, monitor_tags, presenting):
-            if not entry.applies_to_monitor(monitor_id, monitor_tags) or not entry.active_at(now):
+            if not entry.applies_to_monitor(monitor_id, monitor_tags):
+                continue
+            window = entry.window(now)  # one window decides both when it changes and whether active
+            edge = window.start if now < window.start else window.end
+            if edge is not None and edge > now and (until is None or edge < until):
+                until = edge
+            if entry.canceled or now < window.start or (window.end is not None and window.end <= now):
                 continue
             if entry.match_all:
-                out.append((entry, ["*"]))
+                out.append((window.start, entry.id, entry, ["*"]))
                 continue
             term = filed[1:] if filed[0] == "t" else filed[2:] if filed[0] == "m" and len(filed) == 4 else None
             pool = presenting.get((term[0], term[1]), []) if term else groups
             covers = entry.covers
             covered = [g.name for g in pool if covers(g.tags)]
             if covered:
-                out.append((entry, covered))
-        out.sort(key=lambda pair: (pair[0].window(now).start, pair[0].id))
-        return out
+                out.append((window.start, entry.id, entry, covered))
+        out.sort(key=lambda found: (found[0], found[1]))
+        return [(entry, covered) for _, _, entry, covered in out], until

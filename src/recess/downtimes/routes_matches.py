@@ -21,8 +21,8 @@ from recess.core.params import int_id
 from recess.core.timefmt import iso_micro
 from recess.downtimes import rules, service_v1, store
 from recess.downtimes import schemas_v2 as wire
-from recess.downtimes.matches import downtime_index, for_monitor
-from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
+from recess.downtimes.matches import MonitorMatches, monitor_matches
+from recess.downtimes.matching import Entry, group_of, monitor_tag_set
 from recess.downtimes.rules import DowntimeError
 from recess.monitors import store as monitors
 
@@ -40,7 +40,7 @@ def downtime_matches(
     page_limit: int = Query(30, alias="page[limit]", ge=1, le=1000),
     principal: Principal = Depends(require(MONITORS_DOWNTIME)),
     db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_index),
+    matches: MonitorMatches = Depends(monitor_matches),
 ) -> Response:
     wanted = _monitor_id(monitor_id)
     now = clock.now()
@@ -48,7 +48,7 @@ def downtime_matches(
         monitor = monitors.get(session, principal.org_id, wanted)
         if monitor is None:
             raise ApiError(404, f"Monitor with id {wanted} not found")
-        found = for_monitor(session, index, monitor, monitors.group_tags(session, monitor.id), now)
+        found = matches.of(session, monitor, now)
     page = found[page_offset : page_offset + page_limit]
     # Written as plain JSON values, not `Document`/`Resource` models: for a page of 1,000 matches
     # the models took three times as long as finding the matches.
@@ -65,7 +65,7 @@ def _match(entry: Entry, groups: list[str], now: datetime) -> dict[str, Any]:
 @router.get("/api/v1/monitor/{monitor_id:id}/downtimes", summary="Get active downtimes for a monitor (v1)")
 def monitor_downtimes(
     monitor_id: str, principal: Principal = Depends(require(MONITORS_READ)), db: Database = Depends(database),
-    index: DowntimeIndex = Depends(downtime_index),
+    matches: MonitorMatches = Depends(monitor_matches),
 ) -> Response:
     wanted = _monitor_id(monitor_id)
     now = clock.now()
@@ -73,7 +73,7 @@ def monitor_downtimes(
         monitor = monitors.get(session, principal.org_id, wanted)
         if monitor is None:
             raise ApiError(404, "Monitor not found")
-        found = for_monitor(session, index, monitor, monitors.group_tags(session, monitor.id), now)
+        found = matches.of(session, monitor, now)
         rows = store.by_ids(session, [entry.id for entry, _ in found])
         return json([service_v1.render(session, row, principal.org_id, now) for row in rows])
 

@@ -113,7 +113,7 @@ def _apply(session: Session, org_id: int, run: Run, watchers: Sequence[_Watcher]
         name, own = placed
         group = store.group(session, monitor.id, name) or store.add_group(session, monitor, name, own, now)
         group.recent = [*group.recent, run.status][-max(query.last, thresholds.window):]
-        group.tags = sorted(set(own) | set(tags))
+        store.set_group_tags(session, group, sorted(set(own) | set(tags)))
         group.last_run_at = now
         group.nodata_at = evaluate.no_data_due(now, watcher.no_data_minutes)
         state = evaluate.next_state(group.status, group.recent, thresholds)
@@ -143,7 +143,7 @@ def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now
     for item in groups:
         group = store.group(session, monitor.id, item["name"]) or store.add_group(session, monitor, item["name"], [], now)
         if item.get("tags") is not None:
-            group.tags = sorted({t.lower() for t in item["tags"]})
+            store.set_group_tags(session, group, sorted({t.lower() for t in item["tags"]}))
         group.last_run_at = now
         if (transition := _change(session, monitor, group, item["status"], now, "report")) is not None:
             changes.append(transition)

@@ -6,13 +6,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
+from recess.core import changes
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
 from recess.monitors.rules import SERVICE_CHECK, MonitorFields
 
 _FIELDS = tuple(MonitorFields.__dataclass_fields__)
+GROUPS = "monitor_groups"  # the change counter of groups' names and tags (see groups_changed)
 
 
 def fields_of(row: Monitor) -> MonitorFields:
@@ -75,6 +77,14 @@ def group_tags(session: Session, monitor_id: int) -> list[tuple[str, list[str]]]
         select(MonitorGroup.name, MonitorGroup.tags).where(MonitorGroup.monitor_id == monitor_id).order_by(MonitorGroup.name))]
 
 
+def group_tag_texts(session: Session, monitor_id: int) -> list[tuple[str, str]]:
+    """(name, tags as their stored JSON text) of a monitor's groups: a reader that keeps what it
+    made of each text needs no parsing when the tags are as before."""
+    return [(name, text) for name, text in session.execute(
+        select(MonitorGroup.name, cast(MonitorGroup.tags, Text))
+        .where(MonitorGroup.monitor_id == monitor_id).order_by(MonitorGroup.name))]
+
+
 def group_statuses(session: Session, monitor_id: int) -> list[str]:
     """The distinct states of a monitor's groups."""
     return list(session.scalars(select(MonitorGroup.status).where(MonitorGroup.monitor_id == monitor_id).distinct()))
@@ -90,7 +100,20 @@ def add_group(session: Session, monitor: Monitor, name: str, tags: list[str], no
     row = MonitorGroup(org_id=monitor.org_id, monitor_id=monitor.id, name=name, tags=tags, status="OK", recent=[], modified=now)
     session.add(row)
     session.flush()
+    changes.touch(session, GROUPS)
     return row
+
+
+def set_group_tags(session: Session, group: MonitorGroup, tags: list[str]) -> None:
+    """Give a group these tags, counting the change only when there is one (most runs repeat them)."""
+    if group.tags != tags:
+        group.tags = tags
+        changes.touch(session, GROUPS)
+
+
+def groups_changed(session: Session) -> int:
+    """The groups change counter: equal values mean no group appeared or changed its tags between."""
+    return changes.current(session, GROUPS)
 
 
 def clear_groups(session: Session, monitor_id: int) -> None:
