@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, DateTime, Engine, Integer, create_engine, event, text
+from sqlalchemy import BigInteger, Connection, DateTime, Engine, Integer, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -26,6 +26,10 @@ _MIGRATION_LOCK = 7_263_001  # PostgreSQL advisory lock id: one process migrates
 
 class Base(DeclarativeBase):
     pass
+
+
+class MigrationError(Exception):
+    """Migrating would break the data: nothing was committed."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -152,16 +156,56 @@ class Database:
         if waker is not None:
             waker()
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision (safe when several processes start at once)."""
+    def migrate(self, target: str = "head") -> None:
+        """Bring the schema to the newest revision, or to `target` (safe when several processes
+        start at once)."""
         from alembic import command
 
         config = _alembic_config()
-        with self.engine.begin() as connection:
-            if self.is_postgres:
-                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        with self.migration_connection() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, target)
+
+    @contextmanager
+    def migration_connection(self) -> Iterator[Connection]:
+        """A connection in the one transaction that migrations run in (it commits when the block
+        ends). PostgreSQL: under an advisory lock, so one process migrates at a time.
+
+        SQLite: with foreign keys off. Batch mode rebuilds a table (create a copy, drop the old
+        one, rename), and with foreign keys on, dropping a table other tables reference deletes
+        its rows first: children with ON DELETE CASCADE would silently lose theirs, and other
+        children make the drop, hence the upgrade, fail. Foreign keys are checked once the
+        migrations ran instead: a violation raises MigrationError and nothing is committed."""
+        with self.engine.connect() as connection:
+            if self.is_postgres:
+                with connection.begin():
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+                    yield connection
+                return
+            # The pragma is a no-op inside a transaction, and anything run through `connection`
+            # first begins one (our BEGIN IMMEDIATE): it goes to the DBAPI connection, which
+            # (isolation_level=None) starts no transaction of its own.
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            try:
+                raw.execute("PRAGMA foreign_keys=OFF")
+                if raw.execute("PRAGMA foreign_keys").fetchone() != (0,):
+                    raise MigrationError("could not turn SQLite foreign keys off to migrate (a transaction is open)")
+                with connection.begin():
+                    before = _schema_revisions(connection)
+                    yield connection
+                    # Checked only when a migration ran: a start at the newest schema reads no table.
+                    broken = [] if _schema_revisions(connection) == before else connection.exec_driver_sql(
+                        "PRAGMA foreign_key_check").all()
+                    if broken:
+                        shown = ", ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in broken[:10])
+                        raise MigrationError(
+                            f"migrating would leave {len(broken)} rows whose foreign keys point nowhere ({shown}); "
+                            "nothing was changed")
+            finally:
+                # Never hand a connection with foreign keys off back to the pool: the next one is
+                # opened with the usual pragmas.
+                connection.invalidate()
 
     def revision(self) -> tuple[str | None, str | None]:
         """(the schema revision the database is at, the newest one this code knows)."""
@@ -177,6 +221,12 @@ class Database:
         self.engine.dispose()
         if self._reader is not self.engine and self.engine.dialect.name == "sqlite":
             self._reader.dispose()
+
+
+def _schema_revisions(connection: Connection) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_heads()
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from recess.core.db import Database
+from recess.core.db import Database, MigrationError
 
 
 class StartupError(Exception):
@@ -57,7 +57,7 @@ def open_database(url: str) -> Database:
         raise StartupError(f"cannot reach the database ({db.describe()}): {_first_line(exc)}") from exc
     try:
         db.migrate()
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, MigrationError) as exc:
         db.dispose()
         raise StartupError(f"migrating the database ({db.describe()}) failed: {_first_line(exc)}") from exc
     return db

@@ -10,11 +10,12 @@ if connection is None:  # `alembic` run by hand: use RECESS_DATABASE_URL
     from recess.core.db import Database
     from recess.settings import get_settings
 
-    engine = Database(get_settings().database_url).engine
-    with engine.begin() as connection:
+    database = Database(get_settings().database_url)
+    with database.migration_connection() as connection:  # as `recess migrate` does (SQLite: foreign keys off)
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
+    database.dispose()
 else:
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
     with context.begin_transaction():
