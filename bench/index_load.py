@@ -94,7 +94,8 @@ def main() -> None:
 
     for label, read in (
         ("list page of 30", lambda s: store.page(s, org_id, 500, 30)),
-        ("current_only page of 30", lambda s: store.active_page(s, org_id, NOW, 500, 30, index.recurring_active(org_id, NOW))),
+        ("current_only page of 30", lambda s: (store.active_page(s, org_id, NOW, 500, 30, index.recurring_active(org_id, NOW)),
+                                               index.active_count(org_id, NOW))),
     ):
         timings = []
         for _ in range(20):

@@ -162,6 +162,8 @@ def check(index: DowntimeIndex, live: dict[int, Entry], q: Question) -> None:
         assert got == brute_matching(live, q, group), (q, group)
     got_all = [(e.id, covered) for e, covered in index.matches_for_monitor(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)]
     assert got_all == brute_matches_for_monitor(live, q), q
+    brute_active = sum(1 for e in live.values() if e.org_id == q.org_id and fresh(e).active_at(q.now))
+    assert index.active_count(q.org_id, q.now) == brute_active, q
     # The answer holds, by time alone, until the instant `matches_for_monitor_until` names.
     _, until = index.matches_for_monitor_until(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)
     assert until is None or until > q.now
@@ -197,6 +199,8 @@ CACHED_LATER = [
 @settings(max_examples=200, deadline=None)
 @given(operations)
 @example(CACHED_LATER)
+@example([("put", row(1, "*", end=BASE + timedelta(hours=1))), ("put", row(2, "*", start=BASE + timedelta(hours=1))),
+          ask(0), ask(60)])  # at a start, and at an end, exactly
 @example([("put", row(1, "env:a")), ("put", row(2, "env:a role:b")), ("remove", 1), ask(0, ["env:a", "role:b"], ["env:a"])])
 def test_index_answers_equal_a_scan_of_every_downtime(ops: list[tuple[str, Any]]) -> None:
     index, live = DowntimeIndex(), {}

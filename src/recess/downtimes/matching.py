@@ -9,9 +9,10 @@ else a global bucket), so that a decision looks at few candidates, not every dow
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property, lru_cache, partial
 from threading import RLock
 from typing import Any
@@ -22,6 +23,7 @@ from recess.downtimes.rules import schedule_of
 
 Key = tuple[Any, ...]
 _ALL: Key = ("all",)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # any instant reads a one-time schedule's bounds
 _END_STATES = {"Alert": "alert", "Warn": "warn", "No Data": "no data"}  # group state -> notify_end_states value
 
 
@@ -134,6 +136,12 @@ def entry_of(row: Any) -> Entry:
     )
 
 
+def _discard_sorted(values: list[datetime], value: datetime) -> None:
+    at = bisect_left(values, value)
+    if at < len(values) and values[at] == value:
+        del values[at]
+
+
 def monitor_tag_set(tags: Iterable[str]) -> frozenset[str]:
     return frozenset(t.strip().lower() for t in tags)
 
@@ -170,6 +178,13 @@ class DowntimeIndex:
         self._buckets: dict[tuple[int, Key], set[int]] = {}
         self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
         self._by_monitor: dict[tuple[int, int], int] = {}  # (org, monitor id) -> its own downtimes filed
+        # Per org, the sorted starts and ends of its one-time entries: how many are active at an
+        # instant is two binary searches, not a scan (a list's total with 100,000 downtimes).
+        self._starts: dict[int, list[datetime]] = {}
+        self._ends: dict[int, list[datetime]] = {}
+        self._recurring_version = 0  # raised whenever a recurring entry comes or goes
+        # (version, computed at, valid until, org -> ids of recurring entries active then)
+        self._recurring_kept: tuple[int, datetime, datetime | None, dict[int, list[int]]] | None = None
         self._lock = RLock()
         self.refreshing = RLock()
         self.seq: int | None = None  # the downtime change sequence applied so far (see live)
@@ -187,6 +202,12 @@ class DowntimeIndex:
             self._entries[entry.id] = entry
             if isinstance(entry.schedule, Recurring):
                 self._recurring.add(entry.id)
+                self._recurring_version += 1
+            else:
+                bounds = entry.schedule.current(_EPOCH)
+                insort(self._starts.setdefault(entry.org_id, []), bounds.start)
+                if bounds.end is not None:
+                    insort(self._ends.setdefault(entry.org_id, []), bounds.end)
             where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b, ())))
             self._filed[entry.id] = where
             self._buckets.setdefault(where, set()).add(entry.id)
@@ -197,7 +218,14 @@ class DowntimeIndex:
     def remove(self, downtime_id: int) -> None:
         with self._lock:
             entry = self._entries.pop(downtime_id, None)
-            self._recurring.discard(downtime_id)
+            if downtime_id in self._recurring:
+                self._recurring.discard(downtime_id)
+                self._recurring_version += 1
+            if entry is not None and not isinstance(entry.schedule, Recurring):
+                bounds = entry.schedule.current(_EPOCH)
+                _discard_sorted(self._starts[entry.org_id], bounds.start)
+                if bounds.end is not None:
+                    _discard_sorted(self._ends[entry.org_id], bounds.end)
             if entry is not None and entry.monitor_id is not None:
                 mine = (entry.org_id, entry.monitor_id)
                 left = self._by_monitor.get(mine, 1) - 1
@@ -212,10 +240,33 @@ class DowntimeIndex:
                     bucket.discard(downtime_id)
 
     def recurring_active(self, org_id: int, now: datetime) -> list[int]:
-        """Ids of the org's recurring downtimes inside an occurrence at `now`."""
+        """Ids of the org's recurring downtimes inside an occurrence at `now`.
+
+        Kept for every org until a recurring entry changes or an occurrence starts or ends:
+        testing 10,000 recurring downtimes on every `current_only` page took ~10 ms."""
+        kept = self._recurring_kept
+        if kept is None or kept[0] != self._recurring_version or not kept[1] <= now or (kept[2] is not None and now >= kept[2]):
+            with self._lock:
+                version, entries = self._recurring_version, [self._entries[i] for i in self._recurring]
+            by_org: dict[int, list[int]] = {}
+            until: datetime | None = None
+            for entry in entries:
+                edge = entry.changes_after(now)
+                if edge is not None and (until is None or edge < until):
+                    until = edge
+                if entry.active_at(now):
+                    by_org.setdefault(entry.org_id, []).append(entry.id)
+            kept = (version, now, until, by_org)
+            self._recurring_kept = kept
+        return list(kept[3].get(org_id, ()))
+
+    def active_count(self, org_id: int, now: datetime) -> int:
+        """How many of the org's downtimes are active at `now`: a one-time one from its start
+        until its end, a recurring one inside an occurrence."""
         with self._lock:
-            entries = [self._entries[i] for i in self._recurring]
-        return [e.id for e in entries if e.org_id == org_id and e.active_at(now)]
+            starts, ends = self._starts.get(org_id, []), self._ends.get(org_id, [])
+            one_time = bisect_right(starts, now) - bisect_right(ends, now)  # every end follows its start
+        return one_time + len(self.recurring_active(org_id, now))
 
     def get(self, downtime_id: int) -> Entry | None:
         return self._entries.get(downtime_id)

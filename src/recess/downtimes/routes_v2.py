@@ -86,8 +86,9 @@ def list_downtimes(
     with db.read() as session:
         if current_only:
             live.refresh(session, index, now)
-            page, total = store.active_page(session, principal.org_id, now, page_offset, page_limit,
-                                            index.recurring_active(principal.org_id, now))
+            page = store.active_page(session, principal.org_id, now, page_offset, page_limit,
+                                     index.recurring_active(principal.org_id, now))
+            total = index.active_count(principal.org_id, now)
         else:
             page, total = store.page(session, principal.org_id, page_offset, page_limit)
         rows = list(page)
