@@ -116,7 +116,9 @@ class Database:
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
         self._head: str | None = None
         # Wake-ups by name ("scheduler", "delivery"), registered by whoever runs that loop.
-        self.wakers: dict[str, Callable[[], None]] = {}
+        # Each takes the instant the write is due at (None: maybe now), so a loop that will look
+        # before then anyway is not woken: a create per request must not cost a tick per request.
+        self.wakers: dict[str, Callable[[datetime | None], None]] = {}
         for sessions in (self._sessions, self._read_sessions):
             sessions.kw.setdefault("info", {})["db"] = self
             event.listen(sessions, "after_commit", _run_commit_hooks)
@@ -151,10 +153,11 @@ class Database:
         with self._read_sessions() as session, session.begin():
             yield session
 
-    def wake(self, name: str) -> None:
+    def wake(self, name: str, due: datetime | None = None) -> None:
+        """Tell the app's `name` loop that something it handles is due at `due` (None: now)."""
         waker = self.wakers.get(name)
         if waker is not None:
-            waker()
+            waker(due)
 
     def migrate(self, target: str = "head") -> None:
         """Bring the schema to the newest revision, or to `target` (safe when several processes
@@ -258,12 +261,12 @@ def after_commit(session: Session, hook: Callable[[], None]) -> None:
     session.info.setdefault("on_commit", []).append(hook)
 
 
-def wake_after_commit(session: Session, name: str) -> None:
+def wake_after_commit(session: Session, name: str, due: datetime | None = None) -> None:
     """Once this transaction commits, wake the app's `name` loop ("scheduler", "delivery"): what
-    it wrote may be due now. Before the commit the loop would not see it."""
+    it wrote is due at `due` (None: maybe now). Before the commit the loop would not see it."""
     db = session.info.get("db")
     if isinstance(db, Database):
-        after_commit(session, lambda: db.wake(name))
+        after_commit(session, lambda: db.wake(name, due))
 
 
 def _run_commit_hooks(session: Session) -> None:

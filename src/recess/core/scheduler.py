@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ class Scheduler:
         self.last_tick: float | None = None  # time.monotonic() of the last tick that completed
         self.ticks = 0  # ticks completed (or failed) by this process, for whoever waits on one
         self._due: datetime | None = None  # the earliest instant the last tick said is due
+        self._next_tick_at: datetime | None = None  # when the loop will tick next unless woken
         self.worker = Worker("scheduler", self._step, max_sleep=MAX_SLEEP, on_error=self._failed)
 
     @property
@@ -58,9 +59,12 @@ class Scheduler:
     def stop(self) -> None:
         self.worker.stop(timeout=10)
 
-    def wake(self) -> None:
-        """Something was written that may be due soon: look again now."""
-        self.worker.wake()
+    def wake(self, due: datetime | None = None) -> None:
+        """Something was written that is due at `due` (None: maybe now): look again now, unless
+        the next tick comes before `due` anyway."""
+        planned = self._next_tick_at
+        if due is None or planned is None or due < planned:
+            self.worker.wake()
 
     def tick(self, now: datetime) -> datetime | None:
         """Run every job once; answer the earliest instant any job is next due."""
@@ -84,12 +88,13 @@ class Scheduler:
         if self._due is not None and now >= self._due:
             self.metrics.tick_lateness.observe((now - self._due).total_seconds())
         self._due = None  # so that a failing tick is not measured as late again
+        self._next_tick_at = None  # while ticking, any wake counts: the tick may have read before the write
         self._due = self.tick(now)
         self.last_tick = time.monotonic()
         self.ticks += 1
-        if self._due is None:
-            return MAX_SLEEP
-        return max(MIN_SLEEP, min(MAX_SLEEP, (self._due - clock.now()).total_seconds()))
+        pause = MAX_SLEEP if self._due is None else max(MIN_SLEEP, min(MAX_SLEEP, (self._due - clock.now()).total_seconds()))
+        self._next_tick_at = clock.now() + timedelta(seconds=pause)
+        return pause
 
     def _failed(self) -> None:
         self.ticks += 1

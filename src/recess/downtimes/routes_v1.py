@@ -54,7 +54,7 @@ def create_downtime(body: wire.DowntimeV1, principal: Principal = Depends(can_wr
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=1)
         row.v1_scope, row.v1_recurrence = terms, recurrence
         answer = service_v1.render(session, row, principal.org_id, now)
-    db.wake("scheduler")
+    service.wake_for_end(db, row)
     return json(answer)
 
 
@@ -92,7 +92,7 @@ def update_downtime(
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now, **echoes)
         answer = service_v1.render(session, row, principal.org_id, now)
-    db.wake("scheduler")
+    service.wake_for_end(db, row)
     return json(answer)
 
 

@@ -111,7 +111,7 @@ def create_downtime(
     with db.session() as session:
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)
         body = _single(session, row, now, {"created_by"})
-    db.wake("scheduler")
+    service.wake_for_end(db, row)
     return json(body)
 
 
@@ -151,7 +151,7 @@ def update_downtime(
         except DowntimeError as exc:
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now)
-        wake_after_commit(session, "scheduler")  # its end may have moved
+        wake_after_commit(session, "scheduler", row.ends_next)  # its end may have moved
         return json(_single(session, row, now, {"created_by"}))
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from recess.core.db import Database
 from recess.downtimes import rules, store
 from recess.downtimes.matching import Entry, entry_of, group_of, monitor_tag_set
 from recess.downtimes.model import Downtime
@@ -56,3 +57,10 @@ def cancel(session: Session, notifier: Notifier, row: Downtime, user_id: int, no
     store.cancel(row, user_id, now)
     if was_active:
         notify_end(session, notifier, entry, "canceled", now)
+
+
+def wake_for_end(db: Database, row: Downtime) -> None:
+    """Tell the scheduler, which ends downtimes, when this one ends (one without an end needs
+    nothing): it is woken only when that comes before its next look anyway."""
+    if row.ends_next is not None:
+        db.wake("scheduler", due=row.ends_next)

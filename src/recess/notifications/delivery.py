@@ -190,8 +190,8 @@ class Deliverer:
         self._client = self.client()
         self.worker.start()
 
-    def wake(self) -> None:
-        """Deliveries were enqueued: send them now."""
+    def wake(self, due: datetime | None = None) -> None:
+        """Deliveries were enqueued: send them now (they are always due when written)."""
         self.worker.wake()
 
     def stop(self) -> None:

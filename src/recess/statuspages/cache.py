@@ -86,7 +86,8 @@ class RenderCache:
         self._versions: OrderedDict[str, tuple[tuple[Any, ...], float, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def changed(self) -> None:
+    def changed(self, due: datetime | None = None) -> None:
+        """A page's data changed (a waker: `due` does not matter, every change counts)."""
         with self._lock:
             self.generation += 1
 
