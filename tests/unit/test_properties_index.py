@@ -19,6 +19,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from recess.downtimes.decisions import KeptDecisions
 from recess.downtimes.matching import DowntimeIndex, Entry, Group, entry_of, group_of, monitor_tag_set
 
 BASE = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # two days before Paris changes its clocks
@@ -156,10 +157,12 @@ def brute_matches_for_monitor(live: dict[int, Entry], q: Question) -> list[tuple
     return [(i, covered) for _, i, covered in sorted(out, key=lambda t: (t[0], t[1]))]
 
 
-def check(index: DowntimeIndex, live: dict[int, Entry], q: Question) -> None:
+def check(index: DowntimeIndex, live: dict[int, Entry], q: Question, kept: KeptDecisions | None = None) -> None:
     for group in q.groups or (Group("*", {}),):
         got = sorted(e.id for e in index.matching(q.org_id, q.monitor_id, q.monitor_tags, group, q.now))
         assert got == brute_matching(live, q, group), (q, group)
+        if kept is not None:  # a decision kept from an earlier question gives the same answer
+            assert sorted(e.id for e in kept.matching(q.org_id, q.monitor_id, q.monitor_tags, group, q.now)) == got, (q, group)
     got_all = [(e.id, covered) for e, covered in index.matches_for_monitor(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)]
     assert got_all == brute_matches_for_monitor(live, q), q
     brute_active = sum(1 for e in live.values() if e.org_id == q.org_id and fresh(e).active_at(q.now))
@@ -204,6 +207,7 @@ CACHED_LATER = [
 @example([("put", row(1, "env:a")), ("put", row(2, "env:a role:b")), ("remove", 1), ask(0, ["env:a", "role:b"], ["env:a"])])
 def test_index_answers_equal_a_scan_of_every_downtime(ops: list[tuple[str, Any]]) -> None:
     index, live = DowntimeIndex(), {}
+    kept = KeptDecisions(index)
     asked = []
     for op, arg in ops:
         if op == "put":
@@ -217,9 +221,9 @@ def test_index_answers_equal_a_scan_of_every_downtime(ops: list[tuple[str, Any]]
             index.remove(arg)
             live.pop(arg, None)
         else:
-            check(index, live, arg)
+            check(index, live, arg, kept)
             asked.append(arg)
     for q in reversed(asked):  # the same questions again, against the final set, in reverse time order
-        check(index, live, q)
+        check(index, live, q, kept)
     assert sorted(e.id for e in index.entries()) == sorted(live)
     assert len(index) == len(live)

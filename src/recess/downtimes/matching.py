@@ -152,10 +152,12 @@ class Group:
 
     name: str
     tags: TagIndex
+    terms: tuple[str, ...] = ()  # the tags as given: what a kept decision is keyed by
 
 
 def group_of(name: str, tags: Iterable[str]) -> Group:
-    return Group(name, _indexed(tuple(tags)))
+    given = tuple(tags)
+    return Group(name, _indexed(given), given)
 
 
 @lru_cache(maxsize=65536)
@@ -183,6 +185,7 @@ class DowntimeIndex:
         self._starts: dict[int, list[datetime]] = {}
         self._ends: dict[int, list[datetime]] = {}
         self._recurring_version = 0  # raised whenever a recurring entry comes or goes
+        self.version = 0  # raised by every put and removal: an answer kept at one version holds while it does
         # (version, computed at, valid until, org -> ids of recurring entries active then)
         self._recurring_kept: tuple[int, datetime, datetime | None, dict[int, list[int]]] | None = None
         self._lock = RLock()
@@ -197,6 +200,7 @@ class DowntimeIndex:
     def put(self, entry: Entry) -> None:
         with self._lock:
             self.remove(entry.id)
+            self.version += 1
             if entry.canceled:
                 return
             self._entries[entry.id] = entry
@@ -218,6 +222,8 @@ class DowntimeIndex:
     def remove(self, downtime_id: int) -> None:
         with self._lock:
             entry = self._entries.pop(downtime_id, None)
+            if entry is not None:
+                self.version += 1
             if downtime_id in self._recurring:
                 self._recurring.discard(downtime_id)
                 self._recurring_version += 1
@@ -293,10 +299,22 @@ class DowntimeIndex:
 
     def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
         """The downtimes active at `now` that mute this group of this monitor."""
-        return [
-            e for e in self._candidates(org_id, monitor_id, monitor_tags, (group,))
-            if e.applies_to_monitor(monitor_id, monitor_tags) and e.covers(group.tags) and e.active_at(now)
-        ]
+        return self.matching_until(org_id, monitor_id, monitor_tags, group, now)[0]
+
+    def matching_until(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group,
+                       now: datetime) -> tuple[list[Entry], datetime | None]:
+        """`matching`, and the first instant after `now` at which the answer can change by time
+        alone (a downtime it looked at starts or stops; None: never)."""
+        found, until = [], None
+        for entry in self._candidates(org_id, monitor_id, monitor_tags, (group,)):
+            if not entry.applies_to_monitor(monitor_id, monitor_tags) or not entry.covers(group.tags):
+                continue
+            edge = entry.changes_after(now)
+            if edge is not None and (until is None or edge < until):
+                until = edge
+            if entry.active_at(now):
+                found.append(entry)
+        return found, until
 
     def matches_for_monitor(
         self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: list[Group], now: datetime

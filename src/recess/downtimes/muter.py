@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from recess.downtimes import live, v1
+from recess.downtimes.decisions import KeptDecisions
 from recess.downtimes.matching import DowntimeIndex, Entry, group_of, monitor_tag_set
 from recess.notifications.muter import Silence, Target
 
@@ -27,11 +28,12 @@ def silence_of(entry: Entry, at: datetime) -> Silence:
 class DowntimeMuter:
     def __init__(self, index: DowntimeIndex) -> None:
         self.index = index
+        self.decisions = KeptDecisions(index)
 
     def silences(self, session: Session, target: Target, at: datetime) -> list[Silence]:
         live.refresh(session, self.index, at)
-        covering = self.index.matching(target.org_id, target.monitor_id, monitor_tag_set(target.monitor_tags),
-                                       group_of(target.group, target.group_tags), at)
+        covering = self.decisions.matching(target.org_id, target.monitor_id, monitor_tag_set(target.monitor_tags),
+                                           group_of(target.group, target.group_tags), at)
         return [silence_of(entry, at) for entry in covering]
 
     def for_monitor(self, session: Session, org_id: int, monitor_id: int, monitor_tags: Sequence[str],
