@@ -3,10 +3,11 @@
 Fills a fresh database (SQLite by default, or RECESS_DATABASE_URL) with N downtimes in bulk (a
 realistic mix: host and service scopes, monitor ids, recurring ones in time zones), then times
 a cold `live.refresh` as a new process does, one more refresh when nothing changed, and the
-store reads behind a list page of 30 (all downtimes, and `current_only`).
+store reads behind a list page of 30 (all downtimes, and `current_only`); then stores monitor
+groups, reads every monitor's matches once, and prints the resident size.
 Prints figures; asserts nothing.
 
-    python bench/index_load.py [--count 100000]
+    python bench/index_load.py [--count 100000] [--groups 100000]
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def row(i: int, org_id: int, user_id: int, rng: random.Random) -> dict[str, obje
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--groups", type=int, default=100_000, help="monitor groups to store and match (0: none)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="recess-bench-")
     db = Database(os.environ.get("RECESS_DATABASE_URL") or f"sqlite:///{folder}/bench.db")
@@ -104,7 +106,41 @@ def main() -> None:
                 rows, total = read(session)
             timings.append(time.perf_counter() - started)
         print(f"{label}: {sorted(timings)[10] * 1000:.1f} ms (median of 20; {total:,} in all)")
+    if args.groups:
+        groups_and_memory(db, org_id, user_id, index, args.groups, rng)
     db.dispose()
+
+
+def groups_and_memory(db: Database, org_id: int, user_id: int, index: DowntimeIndex, count: int, rng: random.Random) -> None:
+    """`count` monitor groups (100 per monitor, tagged as the downtimes' scopes name things), each
+    monitor's matches read once (which parses and keeps every group's tags and the answers), and
+    the resident size after."""
+    from recess.downtimes.matches import MonitorMatches
+    from recess.monitors import rules, store as monitors
+    from recess.monitors.model import MonitorGroup
+
+    ids = []
+    with db.session() as session:
+        for m in range(max(1, count // 100)):
+            ids.append(monitors.insert(session, org_id, user_id, rules.create({
+                "type": "service check", "name": f"m{m}", "message": "down",
+                "query": '"app.up".over("*").by("host").last(1).count_by_status()'}), NOW).id)
+        rows = [{"org_id": org_id, "monitor_id": ids[g // 100], "name": f"host:h{g}", "status": "OK", "recent": [],
+                 "modified": NOW, "tags": [f"host:h{g}", f"service:s{rng.randrange(5_000)}", f"env:{rng.choice(['prod', 'staging'])}",
+                                           f"team:t{rng.randrange(300)}"]} for g in range(count)]
+        for first in range(0, count, 10_000):
+            session.execute(insert(MonitorGroup), rows[first : first + 10_000])
+    matches = MonitorMatches(index)
+    started = time.perf_counter()
+    muted = 0
+    with db.read() as session:
+        for monitor in (monitors.get(session, org_id, i) for i in ids):
+            muted += sum(len(names) for _, names in matches.of(session, monitor, NOW))
+    took = time.perf_counter() - started
+    print(f"{count:,} monitor groups on {len(ids):,} monitors: every monitor's matches read once in {took:.1f} s "
+          f"({muted:,} groups muted)")
+    print(f"resident size with {len(index):,} downtimes indexed and {count:,} groups read: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (peak)")
 
 
 if __name__ == "__main__":
