@@ -104,3 +104,20 @@ def test_case_numbers_are_unique_under_concurrent_creates(server: Server) -> Non
     assert all(a.status_code == 201 for a in answers), [(a.status_code, a.text[:200]) for a in answers]
     keys = sorted(int(a.json()["data"]["attributes"]["key"].rsplit("-", 1)[1]) for a in answers)
     assert keys == list(range(1, 17)), keys
+
+
+def test_first_binding_of_a_component_put_at_once(server: Server) -> None:
+    """PUT replaces: many first PUTs of one component's binding at once all succeed, one binding."""
+    from tests.api.test_bindings import Org
+
+    org = Org(server)
+    try:
+        page_id, _, primary_id = org.page()
+        path = f"/api/v2/statuspages/{page_id}/components/{primary_id}/monitors"
+        answers = at_once(server, lambda http, i: http.put(path, headers=org.http.headers, json={"data": {
+            "type": "monitor_bindings", "attributes": {"monitor_identifier": {"monitor_tags": [f"service:s{i}"]}, "scope": "*"}}}))
+        assert [a.status_code for a in answers] == [200] * CONCURRENT, [(a.status_code, a.text[:200]) for a in answers]
+        kept = org.http.get(path).json()["data"]["attributes"]["monitor_identifier"]
+        assert kept in [{"monitor_tags": [f"service:s{i}"]} for i in range(CONCURRENT)]
+    finally:
+        org.close()

@@ -55,6 +55,7 @@ def put(session: Session, page: StatusPage, component: Component, given: Given, 
     degradation to people.
     """
     monitor_id, monitor_tags, scope, auto = check(given)
+    store.lock_component(session, component.id)
     row = store.binding(session, component.id, for_update=True)
     created = row is None
     if row is None:

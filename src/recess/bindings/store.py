@@ -13,6 +13,12 @@ from recess.bindings.model import AutomaticDegradation, BoundGroup, MaintenanceD
 from recess.statuspages.model import Component, Maintenance
 
 
+def lock_component(session: Session, component_id: str) -> None:
+    """Hold the component's row until commit: two first PUTs of its binding then take turns
+    (the second finds the first's binding) instead of both inserting one (a unique violation)."""
+    session.execute(select(Component.id).where(Component.id == component_id).with_for_update())
+
+
 def binding(session: Session, component_id: str, *, for_update: bool = False) -> MonitorBinding | None:
     query = select(MonitorBinding).where(MonitorBinding.component_id == component_id)
     return session.scalar(query.with_for_update() if for_update else query)
