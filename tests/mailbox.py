@@ -12,7 +12,9 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.conftest import Server, free_port
+import pytest
+
+from tests.conftest import Server, free_port, launch
 
 
 class Inbox:
@@ -48,6 +50,15 @@ def running() -> Iterator[Inbox]:
     handler.port = controller.port
     yield handler
     controller.stop()
+
+
+def mailing_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, inbox: Inbox,
+                   name: str) -> Iterator[Server]:
+    """A server of a module's own (`request.param` the backend) whose mail goes to `inbox`."""
+    srv = launch(request.param, tmp_path_factory.mktemp(f"recess-{name}-{request.param}"), request, extra_env={
+        "RECESS_SMTP_URL": f"smtp://127.0.0.1:{inbox.port}", "RECESS_SMTP_FROM": "status@example.com"})
+    yield srv
+    srv.stop()
 
 
 def link(message: EmailMessage, kind: str, server: Server) -> str:

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests import mailbox, receiver
-from tests.conftest import BACKENDS, Server, launch
+from tests.conftest import BACKENDS, Server
 from tests.mailbox import Inbox
 from tests.public_pages import Admin, iso
 from tests.receiver import Receiver
@@ -42,10 +42,7 @@ def hooks() -> Iterator[Receiver]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def hook_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, inbox: Inbox) -> Iterator[Server]:
     """A server of this module's own: its clock is moved by the scheduler test."""
-    srv = launch(request.param, tmp_path_factory.mktemp(f"recess-hooks-{request.param}"), request, extra_env={
-        "RECESS_SMTP_URL": f"smtp://127.0.0.1:{inbox.port}", "RECESS_SMTP_FROM": "status@example.com"})
-    yield srv
-    srv.stop()
+    yield from mailbox.mailing_server(request, tmp_path_factory, inbox, "hooks")
 
 
 def subscribe(server: Server, prefix: str, channel: str, address: str, components: list[str] | None = None) -> httpx.Response:

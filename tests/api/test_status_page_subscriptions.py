@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests import mailbox
-from tests.conftest import BACKENDS, Server, launch
+from tests.conftest import BACKENDS, Server
 from tests.mailbox import Inbox, link
 from tests.public_pages import PNG, Admin, iso
 
@@ -28,10 +28,7 @@ def inbox() -> Iterator[Inbox]:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def mail_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, inbox: Inbox) -> Iterator[Server]:
-    srv = launch(request.param, tmp_path_factory.mktemp(f"recess-mail-{request.param}"), request, extra_env={
-        "RECESS_SMTP_URL": f"smtp://127.0.0.1:{inbox.port}", "RECESS_SMTP_FROM": "status@example.com"})
-    yield srv
-    srv.stop()
+    yield from mailbox.mailing_server(request, tmp_path_factory, inbox, "mail")
 
 
 def address() -> str:
