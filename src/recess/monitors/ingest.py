@@ -6,7 +6,7 @@ GroupTransition there, so history (and what later reacts to it) commits with the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,9 +16,21 @@ from sqlalchemy.orm import Session
 from recess.monitors import evaluate, rules, store
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
 from recess.monitors.service_check import ServiceCheckQuery, parse
+from recess.monitors.subjects import subject_of
+from recess.notifications.subjects import Subject
 
 
-def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> GroupTransition | None:
+@dataclass(frozen=True)
+class Change:
+    """A recorded transition, with its monitor and the group as the notification of it describes
+    the group at that instant (a later run of the same transaction must not change what it says)."""
+
+    transition: GroupTransition
+    monitor: Monitor
+    subject: Subject
+
+
+def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> Change | None:
     previous = group.status
     group.modified = now
     if state == previous:
@@ -35,20 +47,25 @@ def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str,
         group.last_triggered_at = now
     elif state == evaluate.STATE_OK:
         group.last_resolved_at = now
+    tags = list(group.tags)
     transition = GroupTransition(
         org_id=monitor.org_id, monitor_id=monitor.id, group_name=group.name, from_state=previous,
-        to_state=state, tags=list(group.tags), at=now, cause=cause, episode_start=episode_start,
+        to_state=state, tags=tags, at=now, cause=cause, episode_start=episode_start,
     )
     store.add_transition(session, transition)
-    return transition
+    return Change(transition, monitor, subject_of(monitor, group, group.name, tags))
+
+
+def _set_overall(monitor: Monitor, states: Iterable[str], now: datetime) -> None:
+    state = evaluate.overall(states)
+    if state != monitor.overall_state:
+        monitor.overall_state = state
+        monitor.overall_state_modified = now
 
 
 def refresh_overall(session: Session, monitor: Monitor, now: datetime) -> None:
     session.flush()
-    state = evaluate.overall(store.group_statuses(session, monitor.id))
-    if state != monitor.overall_state:
-        monitor.overall_state = state
-        monitor.overall_state_modified = now
+    _set_overall(monitor, store.group_statuses(session, monitor.id), now)
 
 
 @dataclass(frozen=True)
@@ -83,47 +100,57 @@ def _watchers(session: Session, org_id: int) -> list[_Watcher]:
             for m in store.service_check_monitors(session, org_id)]
 
 
-def check_run(session: Session, org_id: int, run: Mapping[str, Any] | Run, now: datetime) -> list[GroupTransition]:
+def check_run(session: Session, org_id: int, run: Mapping[str, Any] | Run, now: datetime) -> list[Change]:
     """Store a check run and evaluate every service check monitor that watches it."""
-    return _apply(session, org_id, run if isinstance(run, Run) else prepare(run), _watchers(session, org_id), now)
+    return check_runs(session, org_id, [run if isinstance(run, Run) else prepare(run)], lambda: now)
 
 
-def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable[[], datetime]) -> Iterator[list[GroupTransition]]:
-    """Several prepared runs in order, in one transaction, each run's changes as it is applied
-    (so that the caller notifies them before the next run); the watching monitors are read once."""
+def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable[[], datetime]) -> list[Change]:
+    """Several prepared runs, applied in order in one transaction (a posted list), and the changes
+    they made. The watching monitors are read once, the groups the runs feed are read and locked
+    in one query, each monitor's overall state follows its groups' state counts (read once), and
+    the rows are written together by the transaction's next flush."""
     watchers = _watchers(session, org_id)
-    for run in runs:
-        yield _apply(session, org_id, run, watchers, now())
-
-
-def _apply(session: Session, org_id: int, run: Run, watchers: Sequence[_Watcher], now: datetime) -> list[GroupTransition]:
-    tags = run.tags
-    store.add_check_run(session, CheckRun(
-        org_id=org_id, check=run.check, host_name=run.host_name, status=run.status, tags=tags,
-        message=run.message, timestamp=run.timestamp or int(now.timestamp()), received_at=now,
-    ))
-    changes = []
-    for watcher in watchers:
-        monitor, query, thresholds = watcher.monitor, watcher.query, watcher.thresholds
-        if not evaluate.selects(query, run.check, tags):
-            continue
-        placed = evaluate.group_of(query, tags)
-        if placed is None:
-            continue
-        name, own = placed
-        group = store.group(session, monitor.id, name) or store.add_group(session, monitor, name, own, now)
-        group.recent = [*group.recent, run.status][-max(query.last, thresholds.window):]
-        store.set_group_tags(session, group, sorted(set(own) | set(tags)))
-        group.last_run_at = now
-        group.nodata_at = evaluate.no_data_due(now, watcher.no_data_minutes)
-        state = evaluate.next_state(group.status, group.recent, thresholds)
-        if (transition := _change(session, monitor, group, state, now, "check_run")) is not None:
-            changes.append(transition)
-        refresh_overall(session, monitor, now)
+    fed = [[(w, placed) for w in watchers if evaluate.selects(w.query, run.check, run.tags)
+            and (placed := evaluate.group_of(w.query, run.tags)) is not None] for run in runs]
+    names: dict[int, set[str]] = {}
+    for placements in fed:
+        for watcher, (name, _) in placements:
+            names.setdefault(watcher.monitor.id, set()).add(name)
+    groups = store.groups_for_update(session, names)
+    states = store.status_counts(session, names)
+    changes: list[Change] = []
+    for run, placements in zip(runs, fed, strict=True):
+        at = now()
+        store.add_check_run(session, CheckRun(
+            org_id=org_id, check=run.check, host_name=run.host_name, status=run.status, tags=run.tags,
+            message=run.message, timestamp=run.timestamp or int(at.timestamp()), received_at=at,
+        ))
+        for watcher, (name, own) in placements:
+            monitor, counts = watcher.monitor, states[watcher.monitor.id]
+            group = groups.get((monitor.id, name))
+            if group is None:
+                group = groups[(monitor.id, name)] = store.add_group(session, monitor, name, own, at)
+                counts[group.status] += 1
+            if (change := _apply(session, watcher, group, run, own, at)) is not None:
+                counts[change.transition.from_state] -= 1
+                counts[change.transition.to_state] += 1
+                changes.append(change)
+            _set_overall(monitor, (state for state, count in counts.items() if count > 0), at)
     return changes
 
 
-def no_data(session: Session, now: datetime) -> list[GroupTransition]:
+def _apply(session: Session, watcher: _Watcher, group: MonitorGroup, run: Run, own: list[str], now: datetime) -> Change | None:
+    """One run counted in one of a watching monitor's groups."""
+    group.recent = [*group.recent, run.status][-max(watcher.query.last, watcher.thresholds.window):]
+    store.set_group_tags(session, group, sorted(set(own) | set(run.tags)))
+    group.last_run_at = now
+    group.nodata_at = evaluate.no_data_due(now, watcher.no_data_minutes)
+    state = evaluate.next_state(group.status, group.recent, watcher.thresholds)
+    return _change(session, watcher.monitor, group, state, now, "check_run")
+
+
+def no_data(session: Session, now: datetime) -> list[Change]:
     """Groups whose runs stopped for their timeframe become No Data."""
     changes = []
     for group in store.due_no_data(session, now):
@@ -131,13 +158,13 @@ def no_data(session: Session, now: datetime) -> list[GroupTransition]:
         monitor = store.monitor_by_id(session, group.monitor_id)
         if monitor is None or monitor.deleted is not None:
             continue
-        if (transition := _change(session, monitor, group, evaluate.STATE_NO_DATA, now, "no_data")) is not None:
-            changes.append(transition)
+        if (change := _change(session, monitor, group, evaluate.STATE_NO_DATA, now, "no_data")) is not None:
+            changes.append(change)
         refresh_overall(session, monitor, now)
     return changes
 
 
-def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now: datetime) -> list[GroupTransition]:
+def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now: datetime) -> list[Change]:
     """States an outside evaluator reports for a monitor's groups."""
     changes = []
     for item in groups:
@@ -145,8 +172,8 @@ def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now
         if item.get("tags") is not None:
             store.set_group_tags(session, group, sorted({t.lower() for t in item["tags"]}))
         group.last_run_at = now
-        if (transition := _change(session, monitor, group, item["status"], now, "report")) is not None:
-            changes.append(transition)
+        if (change := _change(session, monitor, group, item["status"], now, "report")) is not None:
+            changes.append(change)
     refresh_overall(session, monitor, now)
     return changes
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from recess.core import changes
@@ -90,16 +91,41 @@ def group_statuses(session: Session, monitor_id: int) -> list[str]:
     return list(session.scalars(select(MonitorGroup.status).where(MonitorGroup.monitor_id == monitor_id).distinct()))
 
 
+def status_counts(session: Session, monitor_ids: Iterable[int]) -> dict[int, Counter[str]]:
+    """How many groups of each monitor are in each state."""
+    wanted = sorted(set(monitor_ids))
+    out: dict[int, Counter[str]] = {i: Counter() for i in wanted}
+    if wanted:
+        for monitor_id, status, count in session.execute(
+                select(MonitorGroup.monitor_id, MonitorGroup.status, func.count())
+                .where(MonitorGroup.monitor_id.in_(wanted)).group_by(MonitorGroup.monitor_id, MonitorGroup.status)):
+            out[monitor_id][status] = count
+    return out
+
+
 def group(session: Session, monitor_id: int, name: str) -> MonitorGroup | None:
     return session.scalar(
         select(MonitorGroup).where(MonitorGroup.monitor_id == monitor_id, MonitorGroup.name == name).with_for_update()
     )
 
 
+def groups_for_update(session: Session, names: Mapping[int, Collection[str]]) -> dict[tuple[int, str], MonitorGroup]:
+    """Those of the named groups of each monitor ({monitor id: names}) that exist, by (monitor id,
+    name), locked until commit in one query. Rows are locked in id order, so two transactions
+    that lock overlapping sets queue instead of deadlocking."""
+    if not names:
+        return {}
+    query = select(MonitorGroup).where(or_(*(
+        and_(MonitorGroup.monitor_id == monitor_id, MonitorGroup.name.in_(sorted(wanted)))
+        for monitor_id, wanted in sorted(names.items())
+    ))).order_by(MonitorGroup.id).with_for_update()
+    return {(row.monitor_id, row.name): row for row in session.scalars(query)}
+
+
 def add_group(session: Session, monitor: Monitor, name: str, tags: list[str], now: datetime) -> MonitorGroup:
+    """A new group, OK, written with the transaction's next flush (nothing needs its id sooner)."""
     row = MonitorGroup(org_id=monitor.org_id, monitor_id=monitor.id, name=name, tags=tags, status="OK", recent=[], modified=now)
     session.add(row)
-    session.flush()
     changes.touch(session, GROUPS)
     return row
 

@@ -7,9 +7,12 @@ can lose neither; the deliverer sends them afterwards.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from recess.accounts.model import Org
@@ -28,44 +31,84 @@ def alert_type(state: str) -> str:
     return _ALERT_TYPE.get(state, "info")
 
 
+@dataclass(frozen=True)
+class Record:
+    """What to record: the notification of `moment` for `subject`, and whether it is muted."""
+
+    subject: Subject
+    moment: Moment
+    decision: Decision
+    at: datetime
+    kind: str = "transition"
+    downtime: str | None = None
+
+
 def record(
     session: Session, subject: Subject, moment: Moment, decision: Decision, at: datetime, public_url: str, *,
     kind: str = "transition", downtime: str | None = None,
 ) -> Notification:
     """The notification of `moment` for `subject`, and (unless muted) a delivery per webhook it mentions."""
+    return record_each(session, [Record(subject, moment, decision, at, kind, downtime)], public_url)[0]
+
+
+def record_each(session: Session, records: Sequence[Record], public_url: str) -> list[Notification]:
+    """`record` for each, in order. The notifications are written by one flush (a delivery carries
+    its notification's id), the deliveries by the transaction's next one, and the webhooks and
+    orgs they name are read once."""
+    if not records:
+        return []
+    notifications = [_notification(r) for r in records]
+    session.add_all(notifications)
+    session.flush()
+    _count(session, records)
+    mentioned = [(r, n, names) for r, n in zip(records, notifications, strict=True)
+                 if not r.decision.muted and (names := templates.mentions(n.text))]
+    if mentioned:
+        hooks = _webhooks(session, {(r.subject.org_id, name) for r, _, names in mentioned for name in names})
+        orgs = {org_id: session.get(Org, org_id) for org_id in sorted({r.subject.org_id for r, _, _ in mentioned})}
+        for r, notification, names in mentioned:
+            _enqueue(session, r.subject, notification, names, hooks, orgs[r.subject.org_id], r.at, public_url)
+    return notifications
+
+
+def _notification(r: Record) -> Notification:
+    subject, moment, decision = r.subject, r.moment, r.decision
     tags = list(subject.group_tags)
     text = templates.render_message(subject.message, moment, templates.message_variables(tags, subject.variables))
-    notification = Notification(
-        org_id=subject.org_id, monitor_id=subject.monitor_id, group_name=subject.group, kind=kind, transition=moment.transition,
+    return Notification(
+        org_id=subject.org_id, monitor_id=subject.monitor_id, group_name=subject.group, kind=r.kind, transition=moment.transition,
         from_state=moment.from_state, to_state=moment.to_state, title=templates.title(subject.monitor_name, moment, subject.group),
-        text=text, tags=sorted(set(tags) | set(subject.monitor_tags)), at=at, muted=decision.muted, muted_by=list(decision.by),
-        downtime=downtime, reason=decision.reason,
+        text=text, tags=sorted(set(tags) | set(subject.monitor_tags)), at=r.at, muted=decision.muted, muted_by=list(decision.by),
+        downtime=r.downtime, reason=decision.reason,
     )
-    session.add(notification)
-    session.flush()
-    _count(session, kind, decision.muted)
-    if not decision.muted:
-        _enqueue(session, subject, notification, at, public_url)
-    return notification
 
 
-def _count(session: Session, kind: str, muted: bool) -> None:
+def _count(session: Session, records: Sequence[Record]) -> None:
     counters = metrics.of(session)
+    kinds = Counter(r.kind for r in records)
+    muted = sum(r.decision.muted for r in records)
 
     def count() -> None:
-        counters.notifications.labels(kind).inc()
+        for kind, created in kinds.items():
+            counters.notifications.labels(kind).inc(created)
         if muted:
-            counters.notifications_muted.inc()
+            counters.notifications_muted.inc(muted)
 
     after_commit(session, count)
 
 
-def _enqueue(session: Session, subject: Subject, notification: Notification, at: datetime, public_url: str) -> None:
-    names = templates.mentions(notification.text)
-    if not names:
-        return
-    hooks = {w.name: w for w in session.scalars(select(Webhook).where(Webhook.org_id == subject.org_id, Webhook.name.in_(names)))}
-    org = session.get(Org, subject.org_id)
+def _webhooks(session: Session, named: set[tuple[int, str]]) -> dict[tuple[int, str], Webhook]:
+    """The webhooks of these (org id, name)s that exist."""
+    by_org: dict[int, set[str]] = {}
+    for org_id, name in named:
+        by_org.setdefault(org_id, set()).add(name)
+    query = select(Webhook).where(or_(*(and_(Webhook.org_id == org_id, Webhook.name.in_(sorted(names)))
+                                        for org_id, names in sorted(by_org.items()))))
+    return {(w.org_id, w.name): w for w in session.scalars(query)}
+
+
+def _enqueue(session: Session, subject: Subject, notification: Notification, names: list[str],
+             hooks: dict[tuple[int, str], Webhook], org: Org | None, at: datetime, public_url: str) -> None:
     hosts = [t.split(":", 1)[1] for t in subject.group_tags if t.startswith("host:")]
     link = f"{public_url.rstrip('/')}/monitors/{subject.monitor_id}"
     group_name = subject.group
@@ -82,7 +125,7 @@ def _enqueue(session: Session, subject: Subject, notification: Notification, at:
         "LINK": link, "ORG_ID": str(subject.org_id), "ORG_NAME": org.name if org else "", "AGGREG_KEY": str(subject.monitor_id),
     }
     for name in names:
-        hook = hooks.get(name)
+        hook = hooks.get((subject.org_id, name))
         if hook is None:
             session.add(Delivery(
                 org_id=subject.org_id, notification_id=notification.id, webhook=name, url="", headers={}, body="",

@@ -7,6 +7,8 @@ notification and its outbox rows with the caller's change, so a crash loses neit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request
@@ -20,6 +22,16 @@ from recess.notifications.subjects import Subject
 from recess.notifications.templates import Moment
 
 
+@dataclass(frozen=True)
+class Transition:
+    """A group changed state at `at`; `alerting_since` is when the alert it changes began."""
+
+    subject: Subject
+    moment: Moment
+    at: datetime
+    alerting_since: datetime | None
+
+
 class Notifier:
     def __init__(self, muter: Muter, public_url: str) -> None:
         self.muter = muter
@@ -28,9 +40,17 @@ class Notifier:
     def on_transition(self, session: Session, subject: Subject, moment: Moment, at: datetime,
                       alerting_since: datetime | None) -> Notification:
         """A group changed state at `at`: record it, muted or not by what covers the group then."""
-        covering = self.muter.silences(session, subject.target, at)
-        decision = muting.decide(moment.from_state, moment.to_state, covering, alerting_since)
-        return outbox.record(session, subject, moment, decision, at, self.public_url)
+        return self.on_transitions(session, [Transition(subject, moment, at, alerting_since)])[0]
+
+    def on_transitions(self, session: Session, transitions: Sequence[Transition]) -> list[Notification]:
+        """`on_transition` for each, in order, written together (a posted list of check runs)."""
+        if not transitions:
+            return []
+        covering = self.muter.silences_each(session, [(t.subject.target, t.at) for t in transitions])
+        return outbox.record_each(session, [
+            outbox.Record(t.subject, t.moment, muting.decide(t.moment.from_state, t.moment.to_state, silences, t.alerting_since), t.at)
+            for t, silences in zip(transitions, covering, strict=True)
+        ], self.public_url)
 
     def on_silence_end(self, session: Session, subject: Subject, state: str, ended: str, how: str,
                        at: datetime) -> Notification:
