@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Connection, DateTime, Engine, Integer, create_engine, event, text
+from sqlalchemy import BigInteger, Connection, DateTime, Engine, Integer, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -251,6 +251,14 @@ def claiming(session: Session, taken: Callable[[], Exception]) -> Iterator[None]
         if not is_unique_violation(exc):
             raise
         raise taken() from None
+
+
+def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows` of `model` (dicts with the same keys) in one executemany, when ids are not
+    needed back. None is written as NULL: left to itself the ORM's bulk insert leaves None-valued
+    keys out, and rows that differ in which values are None then go one statement each."""
+    if rows:
+        session.execute(insert(model).execution_options(render_nulls=True), rows)
 
 
 def after_commit(session: Session, hook: Callable[[], None]) -> None:

@@ -2,6 +2,7 @@
 
 Each function runs inside the caller's transaction and records every state change as a
 GroupTransition there, so history (and what later reacts to it) commits with the change.
+Rows are written a batch at a time (one statement per kind of row), not one flush per row.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recess.monitors import evaluate, rules, store
-from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
+from recess.monitors.model import Monitor, MonitorGroup
 from recess.monitors.service_check import ServiceCheckQuery, parse
 from recess.monitors.subjects import subject_of
 from recess.notifications.subjects import Subject
@@ -22,15 +23,30 @@ from recess.notifications.subjects import Subject
 
 @dataclass(frozen=True)
 class Change:
-    """A recorded transition, with its monitor and the group as the notification of it describes
-    the group at that instant (a later run of the same transaction must not change what it says)."""
+    """A group's state change: its monitor, and its group as the notification of it tells the
+    group at that instant (a later run in the same list must not change what it says)."""
 
-    transition: GroupTransition
     monitor: Monitor
     subject: Subject
+    from_state: str
+    to_state: str
+    at: datetime
+    cause: str  # check_run | no_data | report
+    episode_start: datetime | None  # when the alert it changes began
 
 
-def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> Change | None:
+def _record(session: Session, changes: Sequence[Change]) -> None:
+    """Each change in the groups' state history, in order (one statement for them all)."""
+    store.add_transitions(session, [
+        {"org_id": c.monitor.org_id, "monitor_id": c.monitor.id, "group_name": c.subject.group, "from_state": c.from_state,
+         "to_state": c.to_state, "tags": list(c.subject.group_tags), "at": c.at, "cause": c.cause,
+         "episode_start": c.episode_start}
+        for c in changes
+    ])
+
+
+def _change(monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> Change | None:
+    """Move `group` to `state` (None: it is there already); the caller records the change."""
     previous = group.status
     group.modified = now
     if state == previous:
@@ -47,13 +63,7 @@ def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str,
         group.last_triggered_at = now
     elif state == evaluate.STATE_OK:
         group.last_resolved_at = now
-    tags = list(group.tags)
-    transition = GroupTransition(
-        org_id=monitor.org_id, monitor_id=monitor.id, group_name=group.name, from_state=previous,
-        to_state=state, tags=tags, at=now, cause=cause, episode_start=episode_start,
-    )
-    store.add_transition(session, transition)
-    return Change(transition, monitor, subject_of(monitor, group, group.name, tags))
+    return Change(monitor, subject_of(monitor, group, group.name, group.tags), previous, state, now, cause, episode_start)
 
 
 def _set_overall(monitor: Monitor, states: Iterable[str], now: datetime) -> None:
@@ -109,7 +119,7 @@ def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable
     """Several prepared runs, applied in order in one transaction (a posted list), and the changes
     they made. The watching monitors are read once, the groups the runs feed are read and locked
     in one query, each monitor's overall state follows its groups' state counts (read once), and
-    the rows are written together by the transaction's next flush."""
+    the check runs and transitions are written in one statement each."""
     watchers = _watchers(session, org_id)
     fed = [[(w, placed) for w in watchers if evaluate.selects(w.query, run.check, run.tags)
             and (placed := evaluate.group_of(w.query, run.tags)) is not None] for run in runs]
@@ -120,12 +130,11 @@ def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable
     groups = store.groups_for_update(session, names)
     states = store.status_counts(session, names)
     changes: list[Change] = []
+    received = []
     for run, placements in zip(runs, fed, strict=True):
         at = now()
-        store.add_check_run(session, CheckRun(
-            org_id=org_id, check=run.check, host_name=run.host_name, status=run.status, tags=run.tags,
-            message=run.message, timestamp=run.timestamp or int(at.timestamp()), received_at=at,
-        ))
+        received.append({"org_id": org_id, "check": run.check, "host_name": run.host_name, "status": run.status, "tags": run.tags,
+                         "message": run.message, "timestamp": run.timestamp or int(at.timestamp()), "received_at": at})
         for watcher, (name, own) in placements:
             monitor, counts = watcher.monitor, states[watcher.monitor.id]
             group = groups.get((monitor.id, name))
@@ -133,10 +142,12 @@ def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable
                 group = groups[(monitor.id, name)] = store.add_group(session, monitor, name, own, at)
                 counts[group.status] += 1
             if (change := _apply(session, watcher, group, run, own, at)) is not None:
-                counts[change.transition.from_state] -= 1
-                counts[change.transition.to_state] += 1
+                counts[change.from_state] -= 1
+                counts[change.to_state] += 1
                 changes.append(change)
             _set_overall(monitor, (state for state, count in counts.items() if count > 0), at)
+    store.add_check_runs(session, received)
+    _record(session, changes)
     return changes
 
 
@@ -147,7 +158,7 @@ def _apply(session: Session, watcher: _Watcher, group: MonitorGroup, run: Run, o
     group.last_run_at = now
     group.nodata_at = evaluate.no_data_due(now, watcher.no_data_minutes)
     state = evaluate.next_state(group.status, group.recent, watcher.thresholds)
-    return _change(session, watcher.monitor, group, state, now, "check_run")
+    return _change(watcher.monitor, group, state, now, "check_run")
 
 
 def no_data(session: Session, now: datetime) -> list[Change]:
@@ -158,9 +169,10 @@ def no_data(session: Session, now: datetime) -> list[Change]:
         monitor = store.monitor_by_id(session, group.monitor_id)
         if monitor is None or monitor.deleted is not None:
             continue
-        if (change := _change(session, monitor, group, evaluate.STATE_NO_DATA, now, "no_data")) is not None:
+        if (change := _change(monitor, group, evaluate.STATE_NO_DATA, now, "no_data")) is not None:
             changes.append(change)
         refresh_overall(session, monitor, now)
+    _record(session, changes)
     return changes
 
 
@@ -172,9 +184,10 @@ def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now
         if item.get("tags") is not None:
             store.set_group_tags(session, group, sorted({t.lower() for t in item["tags"]}))
         group.last_run_at = now
-        if (change := _change(session, monitor, group, item["status"], now, "report")) is not None:
+        if (change := _change(monitor, group, item["status"], now, "report")) is not None:
             changes.append(change)
     refresh_overall(session, monitor, now)
+    _record(session, changes)
     return changes
 
 

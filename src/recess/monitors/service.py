@@ -31,8 +31,7 @@ def notify(session: Session, notifier: Notifier, changes: Sequence[Change]) -> l
     for change in changes:
         if change.monitor.draft_status == DRAFT:
             continue
-        t = change.transition
-        transitions.append(Transition(change.subject, Moment(t.from_state, t.to_state), t.at, t.episode_start))
+        transitions.append(Transition(change.subject, Moment(change.from_state, change.to_state), change.at, change.episode_start))
     return notifier.on_transitions(session, transitions)
 
 

@@ -6,11 +6,13 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from recess.core import changes
+from recess.core.db import insert_rows
 from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
 from recess.monitors.rules import SERVICE_CHECK, MonitorFields
 
@@ -147,8 +149,9 @@ def clear_groups(session: Session, monitor_id: int) -> None:
         session.delete(row)
 
 
-def add_transition(session: Session, transition: GroupTransition) -> None:
-    session.add(transition)
+def add_transitions(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """GroupTransition rows, in order, in one statement (nothing reads their ids back)."""
+    insert_rows(session, GroupTransition, rows)
 
 
 def transitions(session: Session, monitor_id: int) -> Sequence[GroupTransition]:
@@ -171,5 +174,6 @@ def monitor_by_id(session: Session, monitor_id: int) -> Monitor | None:
     return session.get(Monitor, monitor_id)
 
 
-def add_check_run(session: Session, run: CheckRun) -> None:
-    session.add(run)
+def add_check_runs(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """CheckRun rows, in order, in one statement (nothing reads their ids back)."""
+    insert_rows(session, CheckRun, rows)

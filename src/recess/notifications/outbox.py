@@ -11,13 +11,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from recess.accounts.model import Org
 from recess.core import metrics
-from recess.core.db import after_commit
+from recess.core.db import after_commit, insert_rows
 from recess.notifications import templates
 from recess.notifications.model import Delivery, Notification, Webhook
 from recess.notifications.muting import Decision
@@ -66,8 +67,10 @@ def record_each(session: Session, records: Sequence[Record], public_url: str) ->
     if mentioned:
         hooks = _webhooks(session, {(r.subject.org_id, name) for r, _, names in mentioned for name in names})
         orgs = {org_id: session.get(Org, org_id) for org_id in sorted({r.subject.org_id for r, _, _ in mentioned})}
-        for r, notification, names in mentioned:
-            _enqueue(session, r.subject, notification, names, hooks, orgs[r.subject.org_id], r.at, public_url)
+        insert_rows(session, Delivery, [
+            delivery for r, notification, names in mentioned
+            for delivery in _deliveries(r.subject, notification, names, hooks, orgs[r.subject.org_id], r.at, public_url)
+        ])
     return notifications
 
 
@@ -107,8 +110,10 @@ def _webhooks(session: Session, named: set[tuple[int, str]]) -> dict[tuple[int, 
     return {(w.org_id, w.name): w for w in session.scalars(query)}
 
 
-def _enqueue(session: Session, subject: Subject, notification: Notification, names: list[str],
-             hooks: dict[tuple[int, str], Webhook], org: Org | None, at: datetime, public_url: str) -> None:
+def _deliveries(subject: Subject, notification: Notification, names: list[str], hooks: dict[tuple[int, str], Webhook],
+                org: Org | None, at: datetime, public_url: str) -> list[dict[str, Any]]:
+    """The outbox rows of `notification`: one per webhook it mentions (failed at once when no
+    webhook has that name)."""
     hosts = [t.split(":", 1)[1] for t in subject.group_tags if t.startswith("host:")]
     link = f"{public_url.rstrip('/')}/monitors/{subject.monitor_id}"
     group_name = subject.group
@@ -124,18 +129,17 @@ def _enqueue(session: Session, subject: Subject, notification: Notification, nam
         "HOSTNAME": hosts[0] if hosts else "", "TAGS": ",".join(notification.tags), "DATE": millis, "LAST_UPDATED": millis,
         "LINK": link, "ORG_ID": str(subject.org_id), "ORG_NAME": org.name if org else "", "AGGREG_KEY": str(subject.monitor_id),
     }
+    out = []
     for name in names:
         hook = hooks.get((subject.org_id, name))
+        row = {"org_id": subject.org_id, "notification_id": notification.id, "channel": "webhook", "webhook": name,
+               "idempotency_key": str(uuid.uuid4()), "attempts": 0, "created_at": at}
         if hook is None:
-            session.add(Delivery(
-                org_id=subject.org_id, notification_id=notification.id, webhook=name, url="", headers={}, body="",
-                idempotency_key=str(uuid.uuid4()), state="failed", attempts=0, last_error=f"no webhook named {name!r}",
-                created_at=at,
-            ))
+            out.append({**row, "url": "", "headers": {}, "body": "", "state": "failed", "next_attempt_at": None,
+                        "last_error": f"no webhook named {name!r}"})
             continue
         body, content_type = templates.render_payload(hook.payload, variables, hook.encode_as)
         headers = {"Content-Type": content_type, **templates.parse_headers(hook.custom_headers)}
-        session.add(Delivery(
-            org_id=subject.org_id, notification_id=notification.id, webhook=name, url=hook.url, headers=headers, body=body,
-            idempotency_key=str(uuid.uuid4()), state="pending", attempts=0, next_attempt_at=at, created_at=at,
-        ))
+        out.append({**row, "url": hook.url, "headers": headers, "body": body, "state": "pending", "next_attempt_at": at,
+                    "last_error": None})
+    return out
