@@ -146,6 +146,7 @@ def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable
                 counts[change.to_state] += 1
                 changes.append(change)
             _set_overall(monitor, (state for state, count in counts.items() if count > 0), at)
+    store.write_whole(groups.values())
     store.add_check_runs(session, received)
     _record(session, changes)
     return changes

@@ -8,8 +8,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import Text, and_, cast, func, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from recess.core import changes
 from recess.core.db import insert_rows
@@ -130,6 +131,22 @@ def add_group(session: Session, monitor: Monitor, name: str, tags: list[str], no
     session.add(row)
     changes.touch(session, GROUPS)
     return row
+
+
+# The group columns a check run may change. A flush writes a row's changed columns only, and sends
+# rows with the same set of columns in one executemany; rows whose changes differ (one group
+# triggered, the next recovered, the next only counted a run) would each go alone.
+_RUN_COLUMNS = ("tags", "status", "recent", "last_run_at", "nodata_at", "alerting_since", "last_triggered_at",
+                "last_resolved_at", "last_nodata_at", "modified")
+
+
+def write_whole(groups: Iterable[MonitorGroup]) -> None:
+    """Have the next flush write every column a check run may change of these stored groups, so
+    that it sends them all in one statement."""
+    for group in groups:
+        if inspect(group).persistent:
+            for name in _RUN_COLUMNS:
+                flag_modified(group, name)
 
 
 def set_group_tags(session: Session, group: MonitorGroup, tags: list[str]) -> None:
