@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Connection, DateTime, Engine, Integer, create_engine, event, insert, text
+from sqlalchemy import BigInteger, Connection, DateTime, Engine, Integer, create_engine, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -259,6 +259,21 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     keys out, and rows that differ in which values are None then go one statement each."""
     if rows:
         session.execute(insert(model).execution_options(render_nulls=True), rows)
+
+
+def new_ids(session: Session, model: type[Base], count: int) -> list[int]:
+    """Ids for `count` rows of `model` about to be written with insert_rows, so that rows naming
+    them can be built first and everything written without reading ids back. PostgreSQL takes
+    them from the id column's sequence, as its inserts do. SQLite numbers a row after the largest
+    id, as it does itself: no other transaction can take them meanwhile, since a writer holds
+    the database's write lock from its BEGIN IMMEDIATE to its commit."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+                                    {"table": model.__tablename__, "count": count}))
+    largest = session.scalar(select(func.max(model.__table__.c.id))) or 0
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def after_commit(session: Session, hook: Callable[[], None]) -> None:

@@ -16,15 +16,15 @@ from recess.monitors.assets import DRAFT
 from recess.monitors.ingest import Change
 from recess.monitors.model import Monitor, MonitorGroup
 from recess.monitors.references import References
-from recess.notifications.model import Notification
 from recess.notifications.muter import Muter, Silence
+from recess.notifications.outbox import Recorded
 from recess.notifications.service import Notifier, Transition
 from recess.notifications.templates import Moment
 
 Matches = list[tuple[Silence, list[str]]]
 
 
-def notify(session: Session, notifier: Notifier, changes: Sequence[Change]) -> list[Notification]:
+def notify(session: Session, notifier: Notifier, changes: Sequence[Change]) -> list[Recorded]:
     """A notification for each change, muted or not by what covers its group at its instant.
     A draft monitor notifies no one (Datadog: it "does not send notifications")."""
     transitions = []

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from recess.core.application import Key, services
 from recess.notifications import muting, outbox
-from recess.notifications.model import Notification
 from recess.notifications.muter import Muter
+from recess.notifications.outbox import Recorded
 from recess.notifications.subjects import Subject
 from recess.notifications.templates import Moment
 
@@ -38,11 +38,11 @@ class Notifier:
         self.public_url = public_url.rstrip("/")
 
     def on_transition(self, session: Session, subject: Subject, moment: Moment, at: datetime,
-                      alerting_since: datetime | None) -> Notification:
+                      alerting_since: datetime | None) -> Recorded:
         """A group changed state at `at`: record it, muted or not by what covers the group then."""
         return self.on_transitions(session, [Transition(subject, moment, at, alerting_since)])[0]
 
-    def on_transitions(self, session: Session, transitions: Sequence[Transition]) -> list[Notification]:
+    def on_transitions(self, session: Session, transitions: Sequence[Transition]) -> list[Recorded]:
         """`on_transition` for each, in order, written together (a posted list of check runs)."""
         if not transitions:
             return []
@@ -53,7 +53,7 @@ class Notifier:
         ], self.public_url)
 
     def on_silence_end(self, session: Session, subject: Subject, state: str, ended: str, how: str,
-                       at: datetime) -> Notification:
+                       at: datetime) -> Recorded:
         """Silence `ended` stopped covering a group in `state` (`how`: expired | canceled): tell
         its receivers again, unless another silence still covers it."""
         others = [s for s in self.muter.silences(session, subject.target, at) if s.uuid != ended]
