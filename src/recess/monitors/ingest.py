@@ -7,7 +7,7 @@ Rows are written a batch at a time (one statement per kind of row), not one flus
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recess.monitors import evaluate, rules, store
-from recess.monitors.model import Monitor, MonitorGroup
+from recess.monitors.model import GroupRow, Monitor
 from recess.monitors.service_check import ServiceCheckQuery, parse
 from recess.monitors.subjects import subject_of
 from recess.notifications.subjects import Subject
@@ -45,7 +45,7 @@ def _record(session: Session, changes: Sequence[Change]) -> None:
     ])
 
 
-def _change(monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> Change | None:
+def _change(monitor: Monitor, group: GroupRow, state: str, now: datetime, cause: str) -> Change | None:
     """Move `group` to `state` (None: it is there already); the caller records the change."""
     previous = group.status
     group.modified = now
@@ -115,11 +115,52 @@ def check_run(session: Session, org_id: int, run: Mapping[str, Any] | Run, now: 
     return check_runs(session, org_id, [run if isinstance(run, Run) else prepare(run)], lambda: now)
 
 
+class _Batch:
+    """The groups one transaction feeds, read and locked together, with their monitors' group
+    state counts (a monitor's overall state is its worst group's); `save` writes them back, with
+    the changes made, one statement per kind of row."""
+
+    def __init__(self, session: Session, groups: dict[tuple[int, str], GroupRow], monitor_ids: Iterable[int]) -> None:
+        self.session = session
+        self.groups = groups
+        self.counts = store.status_counts(session, monitor_ids)
+        self.changes: list[Change] = []
+
+    @classmethod
+    def of(cls, session: Session, names: Mapping[int, Collection[str]]) -> _Batch:
+        """The named groups of each monitor ({monitor id: names}) that exist."""
+        return cls(session, store.feeding(session, names), names)
+
+    def group(self, monitor: Monitor, name: str, tags: list[str], now: datetime) -> GroupRow:
+        """The monitor's group `name`, new (OK, with `tags`) if it has none."""
+        found = self.groups.get((monitor.id, name))
+        if found is None:
+            found = self.groups[(monitor.id, name)] = store.new_group(self.session, monitor, name, tags, now)
+            self.counts[monitor.id][found.status] += 1
+        return found
+
+    def note(self, monitor: Monitor, change: Change | None) -> None:
+        """`change` (if any) of one of the monitor's groups, to record and count."""
+        if change is not None:
+            counts = self.counts[monitor.id]
+            counts[change.from_state] -= 1
+            counts[change.to_state] += 1
+            self.changes.append(change)
+
+    def overall(self, monitor: Monitor, now: datetime) -> None:
+        """The monitor's overall state as its groups' states stand now."""
+        _set_overall(monitor, (state for state, count in self.counts[monitor.id].items() if count > 0), now)
+
+    def save(self) -> list[Change]:
+        store.save_groups(self.session, self.groups.values())
+        _record(self.session, self.changes)
+        return self.changes
+
+
 def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable[[], datetime]) -> list[Change]:
     """Several prepared runs, applied in order in one transaction (a posted list), and the changes
-    they made. The watching monitors are read once, the groups the runs feed are read and locked
-    in one query, each monitor's overall state follows its groups' state counts (read once), and
-    the check runs and transitions are written in one statement each."""
+    they made. The watching monitors are read once, and the groups the runs feed are read and
+    locked in one query and written back in one statement."""
     watchers = _watchers(session, org_id)
     fed = [[(w, placed) for w in watchers if evaluate.selects(w.query, run.check, run.tags)
             and (placed := evaluate.group_of(w.query, run.tags)) is not None] for run in runs]
@@ -127,32 +168,21 @@ def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable
     for placements in fed:
         for watcher, (name, _) in placements:
             names.setdefault(watcher.monitor.id, set()).add(name)
-    groups = store.groups_for_update(session, names)
-    states = store.status_counts(session, names)
-    changes: list[Change] = []
+    batch = _Batch.of(session, names)
     received = []
     for run, placements in zip(runs, fed, strict=True):
         at = now()
         received.append({"org_id": org_id, "check": run.check, "host_name": run.host_name, "status": run.status, "tags": run.tags,
                          "message": run.message, "timestamp": run.timestamp or int(at.timestamp()), "received_at": at})
         for watcher, (name, own) in placements:
-            monitor, counts = watcher.monitor, states[watcher.monitor.id]
-            group = groups.get((monitor.id, name))
-            if group is None:
-                group = groups[(monitor.id, name)] = store.add_group(session, monitor, name, own, at)
-                counts[group.status] += 1
-            if (change := _apply(session, watcher, group, run, own, at)) is not None:
-                counts[change.from_state] -= 1
-                counts[change.to_state] += 1
-                changes.append(change)
-            _set_overall(monitor, (state for state, count in counts.items() if count > 0), at)
-    store.write_whole(groups.values())
+            group = batch.group(watcher.monitor, name, own, at)
+            batch.note(watcher.monitor, _apply(session, watcher, group, run, own, at))
+            batch.overall(watcher.monitor, at)
     store.add_check_runs(session, received)
-    _record(session, changes)
-    return changes
+    return batch.save()
 
 
-def _apply(session: Session, watcher: _Watcher, group: MonitorGroup, run: Run, own: list[str], now: datetime) -> Change | None:
+def _apply(session: Session, watcher: _Watcher, group: GroupRow, run: Run, own: list[str], now: datetime) -> Change | None:
     """One run counted in one of a watching monitor's groups."""
     group.recent = [*group.recent, run.status][-max(watcher.query.last, watcher.thresholds.window):]
     store.set_group_tags(session, group, sorted(set(own) | set(run.tags)))
@@ -164,32 +194,29 @@ def _apply(session: Session, watcher: _Watcher, group: MonitorGroup, run: Run, o
 
 def no_data(session: Session, now: datetime) -> list[Change]:
     """Groups whose runs stopped for their timeframe become No Data."""
-    changes = []
-    for group in store.due_no_data(session, now):
+    due = store.due_no_data(session, now)
+    batch = _Batch(session, {(g.monitor_id, g.name): g for g in due}, {g.monitor_id for g in due})
+    for group in due:
         group.nodata_at = None
         monitor = store.monitor_by_id(session, group.monitor_id)
         if monitor is None or monitor.deleted is not None:
             continue
-        if (change := _change(monitor, group, evaluate.STATE_NO_DATA, now, "no_data")) is not None:
-            changes.append(change)
-        refresh_overall(session, monitor, now)
-    _record(session, changes)
-    return changes
+        batch.note(monitor, _change(monitor, group, evaluate.STATE_NO_DATA, now, "no_data"))
+        batch.overall(monitor, now)
+    return batch.save()
 
 
 def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now: datetime) -> list[Change]:
     """States an outside evaluator reports for a monitor's groups."""
-    changes = []
+    batch = _Batch.of(session, {monitor.id: {item["name"] for item in groups}})
     for item in groups:
-        group = store.group(session, monitor.id, item["name"]) or store.add_group(session, monitor, item["name"], [], now)
+        group = batch.group(monitor, item["name"], [], now)
         if item.get("tags") is not None:
             store.set_group_tags(session, group, sorted({t.lower() for t in item["tags"]}))
         group.last_run_at = now
-        if (change := _change(monitor, group, item["status"], now, "report")) is not None:
-            changes.append(change)
-    refresh_overall(session, monitor, now)
-    _record(session, changes)
-    return changes
+        batch.note(monitor, _change(monitor, group, item["status"], now, "report"))
+    batch.overall(monitor, now)
+    return batch.save()
 
 
 def reschedule_no_data(session: Session, monitor: Monitor) -> None:

@@ -8,13 +8,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, inspect, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from recess.core import changes
 from recess.core.db import insert_rows
-from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
+from recess.monitors.model import CheckRun, GroupRow, GroupTransition, Monitor, MonitorGroup
 from recess.monitors.rules import SERVICE_CHECK, MonitorFields
 
 _FIELDS = tuple(MonitorFields.__dataclass_fields__)
@@ -106,50 +105,47 @@ def status_counts(session: Session, monitor_ids: Iterable[int]) -> dict[int, Cou
     return out
 
 
-def group(session: Session, monitor_id: int, name: str) -> MonitorGroup | None:
-    return session.scalar(
-        select(MonitorGroup).where(MonitorGroup.monitor_id == monitor_id, MonitorGroup.name == name).with_for_update()
-    )
+_GROUP_COLUMNS = tuple(MonitorGroup.__table__.columns)
 
 
-def groups_for_update(session: Session, names: Mapping[int, Collection[str]]) -> dict[tuple[int, str], MonitorGroup]:
+def feeding(session: Session, names: Mapping[int, Collection[str]]) -> dict[tuple[int, str], GroupRow]:
     """Those of the named groups of each monitor ({monitor id: names}) that exist, by (monitor id,
-    name), locked until commit in one query. Rows are locked in id order, so two transactions
+    name), locked until commit, in one query. Rows are locked in id order, so two transactions
     that lock overlapping sets queue instead of deadlocking."""
     if not names:
         return {}
-    query = select(MonitorGroup).where(or_(*(
+    query = select(*_GROUP_COLUMNS).where(or_(*(
         and_(MonitorGroup.monitor_id == monitor_id, MonitorGroup.name.in_(sorted(wanted)))
         for monitor_id, wanted in sorted(names.items())
     ))).order_by(MonitorGroup.id).with_for_update()
-    return {(row.monitor_id, row.name): row for row in session.scalars(query)}
+    return {(row.monitor_id, row.name): GroupRow(**row._mapping) for row in session.execute(query)}
 
 
-def add_group(session: Session, monitor: Monitor, name: str, tags: list[str], now: datetime) -> MonitorGroup:
-    """A new group, OK, written with the transaction's next flush (nothing needs its id sooner)."""
-    row = MonitorGroup(org_id=monitor.org_id, monitor_id=monitor.id, name=name, tags=tags, status="OK", recent=[], modified=now)
-    session.add(row)
+def new_group(session: Session, monitor: Monitor, name: str, tags: list[str], now: datetime) -> GroupRow:
+    """A new group, OK, written by save_groups."""
     changes.touch(session, GROUPS)
-    return row
+    return GroupRow(id=None, org_id=monitor.org_id, monitor_id=monitor.id, name=name, tags=tags, status="OK", recent=[],
+                    last_run_at=None, nodata_at=None, alerting_since=None, last_triggered_at=None, last_resolved_at=None,
+                    last_nodata_at=None, modified=now)
 
 
-# The group columns a check run may change. A flush writes a row's changed columns only, and sends
-# rows with the same set of columns in one executemany; rows whose changes differ (one group
-# triggered, the next recovered, the next only counted a run) would each go alone.
-_RUN_COLUMNS = ("tags", "status", "recent", "last_run_at", "nodata_at", "alerting_since", "last_triggered_at",
-                "last_resolved_at", "last_nodata_at", "modified")
+_KEY = ("id", "org_id", "monitor_id", "name")  # what save_groups never changes of a stored group
 
 
-def write_whole(groups: Iterable[MonitorGroup]) -> None:
-    """Have the next flush write every column a check run may change of these stored groups, so
-    that it sends them all in one statement."""
+def save_groups(session: Session, groups: Iterable[GroupRow]) -> None:
+    """Write these groups: the new ones in one insert, the stored ones in one update (by id) of
+    every column but their key, whatever changed: rows with the same columns go in one executemany."""
+    new: list[GroupRow] = []
+    stored: list[GroupRow] = []
     for group in groups:
-        if inspect(group).persistent:
-            for name in _RUN_COLUMNS:
-                flag_modified(group, name)
+        (new if group.id is None else stored).append(group)
+    insert_rows(session, MonitorGroup, [{c.key: getattr(g, c.key) for c in _GROUP_COLUMNS if c.key != "id"} for g in new])
+    if stored:
+        session.execute(update(MonitorGroup), [
+            {"id": g.id, **{c.key: getattr(g, c.key) for c in _GROUP_COLUMNS if c.key not in _KEY}} for g in stored])
 
 
-def set_group_tags(session: Session, group: MonitorGroup, tags: list[str]) -> None:
+def set_group_tags(session: Session, group: GroupRow, tags: list[str]) -> None:
     """Give a group these tags, counting the change only when there is one (most runs repeat them)."""
     if group.tags != tags:
         group.tags = tags
@@ -177,10 +173,11 @@ def transitions(session: Session, monitor_id: int) -> Sequence[GroupTransition]:
     ).all()
 
 
-def due_no_data(session: Session, now: datetime, limit: int = 500) -> Sequence[MonitorGroup]:
-    return session.scalars(
-        select(MonitorGroup).where(MonitorGroup.nodata_at <= now).order_by(MonitorGroup.nodata_at).limit(limit).with_for_update()
-    ).all()
+def due_no_data(session: Session, now: datetime, limit: int = 500) -> list[GroupRow]:
+    """Groups whose No Data instant has come, locked until commit (write them with save_groups)."""
+    return [GroupRow(**row._mapping) for row in session.execute(
+        select(*_GROUP_COLUMNS).where(MonitorGroup.nodata_at <= now).order_by(MonitorGroup.nodata_at).limit(limit).with_for_update()
+    )]
 
 
 def next_no_data(session: Session) -> datetime | None:
