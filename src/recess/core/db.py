@@ -293,6 +293,7 @@ def new_ids(session: Session, model: type[Base], count: int) -> list[int]:
     if session.get_bind().dialect.name == "postgresql":
         return list(session.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
                                     {"table": model.__tablename__, "count": count}))
+    session.flush()  # rows the session holds count
     largest = session.scalar(select(func.max(model.__table__.c.id))) or 0
     return list(range(largest + 1, largest + 1 + count))
 

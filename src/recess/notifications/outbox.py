@@ -44,14 +44,6 @@ class Record:
     downtime: str | None = None
 
 
-def record(
-    session: Session, subject: Subject, moment: Moment, decision: Decision, at: datetime, public_url: str, *,
-    kind: str = "transition", downtime: str | None = None,
-) -> Recorded:
-    """The notification of `moment` for `subject`, and (unless muted) a delivery per webhook it mentions."""
-    return record_each(session, [Record(subject, moment, decision, at, kind, downtime)], public_url)[0]
-
-
 @dataclass(frozen=True)
 class Recorded:
     """A notification as recorded (a Notification row): its id, what it told, whether it was muted."""
@@ -63,10 +55,18 @@ class Recorded:
     muted: bool
 
 
+def record(
+    session: Session, subject: Subject, moment: Moment, decision: Decision, at: datetime, public_url: str, *,
+    kind: str = "transition", downtime: str | None = None,
+) -> Recorded:
+    """The notification of `moment` for `subject`, and (unless muted) a delivery per webhook it mentions."""
+    return record_each(session, [Record(subject, moment, decision, at, kind, downtime)], public_url)[0]
+
+
 def record_each(session: Session, records: Sequence[Record], public_url: str) -> list[Recorded]:
     """`record` for each, in order. The notifications take their ids first (a delivery carries its
     notification's id, in its row and its body), then the notifications and the deliveries are
-    written with one executemany each, and the webhooks and orgs they name are read once."""
+    written in one statement each (insert_rows), and the webhooks and orgs they name are read once."""
     if not records:
         return []
     rows = [_notification(r, id_) for r, id_ in zip(records, new_ids(session, Notification, len(records)), strict=True)]
