@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, or_, select, update
+from sqlalchemy import Table, Text, and_, bindparam, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from recess.core import changes
@@ -105,7 +105,8 @@ def status_counts(session: Session, monitor_ids: Iterable[int]) -> dict[int, Cou
     return out
 
 
-_GROUP_COLUMNS = tuple(MonitorGroup.__table__.columns)
+# GroupRow's fields, as columns in its order: a row read with them builds a GroupRow positionally.
+_GROUP_COLUMNS = tuple(MonitorGroup.__table__.c[field.name] for field in fields(GroupRow))
 
 
 def feeding(session: Session, names: Mapping[int, Collection[str]]) -> dict[tuple[int, str], GroupRow]:
@@ -118,7 +119,7 @@ def feeding(session: Session, names: Mapping[int, Collection[str]]) -> dict[tupl
         and_(MonitorGroup.monitor_id == monitor_id, MonitorGroup.name.in_(sorted(wanted)))
         for monitor_id, wanted in sorted(names.items())
     ))).order_by(MonitorGroup.id).with_for_update()
-    return {(row.monitor_id, row.name): GroupRow(**row._mapping) for row in session.execute(query)}
+    return {(row.monitor_id, row.name): GroupRow(*row) for row in session.execute(query)}
 
 
 def new_group(session: Session, monitor: Monitor, name: str, tags: list[str], now: datetime) -> GroupRow:
@@ -130,6 +131,9 @@ def new_group(session: Session, monitor: Monitor, name: str, tags: list[str], no
 
 
 _KEY = ("id", "org_id", "monitor_id", "name")  # what save_groups never changes of a stored group
+# On the table, not the entity: the ORM's bulk update by primary key costs a third more per row.
+_GROUPS: Table = MonitorGroup.__table__  # type: ignore[assignment]
+_UPDATE_GROUP = update(_GROUPS).where(_GROUPS.c.id == bindparam("group_id"))
 
 
 def save_groups(session: Session, groups: Iterable[GroupRow]) -> None:
@@ -141,8 +145,8 @@ def save_groups(session: Session, groups: Iterable[GroupRow]) -> None:
         (new if group.id is None else stored).append(group)
     insert_rows(session, MonitorGroup, [{c.key: getattr(g, c.key) for c in _GROUP_COLUMNS if c.key != "id"} for g in new])
     if stored:
-        session.execute(update(MonitorGroup), [
-            {"id": g.id, **{c.key: getattr(g, c.key) for c in _GROUP_COLUMNS if c.key not in _KEY}} for g in stored])
+        session.execute(_UPDATE_GROUP, [
+            {"group_id": g.id, **{c.key: getattr(g, c.key) for c in _GROUP_COLUMNS if c.key not in _KEY}} for g in stored])
 
 
 def set_group_tags(session: Session, group: GroupRow, tags: list[str]) -> None:
@@ -175,7 +179,7 @@ def transitions(session: Session, monitor_id: int) -> Sequence[GroupTransition]:
 
 def due_no_data(session: Session, now: datetime, limit: int = 500) -> list[GroupRow]:
     """Groups whose No Data instant has come, locked until commit (write them with save_groups)."""
-    return [GroupRow(**row._mapping) for row in session.execute(
+    return [GroupRow(*row) for row in session.execute(
         select(*_GROUP_COLUMNS).where(MonitorGroup.nodata_at <= now).order_by(MonitorGroup.nodata_at).limit(limit).with_for_update()
     )]
 
