@@ -18,7 +18,7 @@ Prints figures; asserts nothing.
                                 [--database-url postgresql://postgres@127.0.0.1:5432/test]
 
 With --database-url (PostgreSQL), a scratch database is created on that server for the run and
-dropped at the end; without it, a fresh SQLite file is used.
+dropped at the end; without it, a fresh SQLite file, deleted at the end.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import random
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -60,11 +61,13 @@ GLOBAL = 20  # downtimes that cover whole environments (no run of this bench mat
 def database(url: str | None) -> Iterator[Database]:
     """A fresh SQLite file, or a scratch database on the PostgreSQL server of `url`, dropped after."""
     if url is None:
-        db = Database(f"sqlite:///{Path(tempfile.mkdtemp(prefix='recess-bench-')) / 'bench.db'}")
+        folder = Path(tempfile.mkdtemp(prefix="recess-bench-"))
+        db = Database(f"sqlite:///{folder / 'bench.db'}")
         try:
             yield db
         finally:
             db.dispose()
+            shutil.rmtree(folder, ignore_errors=True)
         return
     import psycopg
 
