@@ -31,10 +31,19 @@ class DowntimeMuter:
         self.decisions = KeptDecisions(index)
 
     def silences(self, session: Session, target: Target, at: datetime) -> list[Silence]:
-        live.refresh(session, self.index, at)
-        covering = self.decisions.matching(target.org_id, target.monitor_id, monitor_tag_set(target.monitor_tags),
-                                           group_of(target.group, target.group_tags), at)
-        return [silence_of(entry, at) for entry in covering]
+        return self.silences_each(session, [(target, at)])[0]
+
+    def silences_each(self, session: Session, asked: Sequence[tuple[Target, datetime]]) -> list[list[Silence]]:
+        if not asked:
+            return []
+        # One refresh, at the earliest instant asked: it applies every committed change, and
+        # `matching` judges each downtime's window at each instant.
+        live.refresh(session, self.index, min(at for _, at in asked))
+        return [
+            [silence_of(entry, at) for entry in self.decisions.matching(
+                target.org_id, target.monitor_id, monitor_tag_set(target.monitor_tags), group_of(target.group, target.group_tags), at)]
+            for target, at in asked
+        ]
 
     def for_monitor(self, session: Session, org_id: int, monitor_id: int, monitor_tags: Sequence[str],
                     groups: Sequence[tuple[str, Sequence[str]]], at: datetime) -> list[tuple[Silence, list[str]]]:

@@ -17,11 +17,11 @@ from recess.downtimes.matching import Entry, entry_of, group_of, monitor_tag_set
 from recess.downtimes.model import Downtime
 from recess.monitors import store as monitors
 from recess.monitors.subjects import subject_of
-from recess.notifications.model import Notification
+from recess.notifications.outbox import Recorded
 from recess.notifications.service import Notifier
 
 
-def notify_end(session: Session, notifier: Notifier, ended: Entry, how: str, at: datetime) -> list[Notification]:
+def notify_end(session: Session, notifier: Notifier, ended: Entry, how: str, at: datetime) -> list[Recorded]:
     """Notify the groups `ended` covered again, as its notify_end_* settings ask."""
     out = []
     for monitor in monitors.listing(session, ended.org_id):

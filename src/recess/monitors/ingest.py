@@ -2,11 +2,12 @@
 
 Each function runs inside the caller's transaction and records every state change as a
 GroupTransition there, so history (and what later reacts to it) commits with the change.
+Rows are written a batch at a time (one statement per kind of row), not one flush per row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,11 +15,38 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recess.monitors import evaluate, rules, store
-from recess.monitors.model import CheckRun, GroupTransition, Monitor, MonitorGroup
+from recess.monitors.model import GroupRow, Monitor
 from recess.monitors.service_check import ServiceCheckQuery, parse
+from recess.monitors.subjects import subject_of
+from recess.notifications.subjects import Subject
 
 
-def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str, now: datetime, cause: str) -> GroupTransition | None:
+@dataclass(frozen=True)
+class Change:
+    """A group's state change: its monitor, and its group as the notification of it tells the
+    group at that instant (a later run in the same list must not change what it says)."""
+
+    monitor: Monitor
+    subject: Subject
+    from_state: str
+    to_state: str
+    at: datetime
+    cause: str  # check_run | no_data | report
+    episode_start: datetime | None  # when the alert it changes began
+
+
+def _record(session: Session, changes: Sequence[Change]) -> None:
+    """Each change in the groups' state history, in order (one statement for them all)."""
+    store.add_transitions(session, [
+        {"org_id": c.monitor.org_id, "monitor_id": c.monitor.id, "group_name": c.subject.group, "from_state": c.from_state,
+         "to_state": c.to_state, "tags": list(c.subject.group_tags), "at": c.at, "cause": c.cause,
+         "episode_start": c.episode_start}
+        for c in changes
+    ])
+
+
+def _change(monitor: Monitor, group: GroupRow, state: str, now: datetime, cause: str) -> Change | None:
+    """Move `group` to `state` (None: it is there already); the caller records the change."""
     previous = group.status
     group.modified = now
     if state == previous:
@@ -35,20 +63,19 @@ def _change(session: Session, monitor: Monitor, group: MonitorGroup, state: str,
         group.last_triggered_at = now
     elif state == evaluate.STATE_OK:
         group.last_resolved_at = now
-    transition = GroupTransition(
-        org_id=monitor.org_id, monitor_id=monitor.id, group_name=group.name, from_state=previous,
-        to_state=state, tags=list(group.tags), at=now, cause=cause, episode_start=episode_start,
-    )
-    store.add_transition(session, transition)
-    return transition
+    return Change(monitor, subject_of(monitor, group, group.name, group.tags), previous, state, now, cause, episode_start)
+
+
+def _set_overall(monitor: Monitor, states: Iterable[str], now: datetime) -> None:
+    state = evaluate.overall(states)
+    if state != monitor.overall_state:
+        monitor.overall_state = state
+        monitor.overall_state_modified = now
 
 
 def refresh_overall(session: Session, monitor: Monitor, now: datetime) -> None:
     session.flush()
-    state = evaluate.overall(store.group_statuses(session, monitor.id))
-    if state != monitor.overall_state:
-        monitor.overall_state = state
-        monitor.overall_state_modified = now
+    _set_overall(monitor, store.group_statuses(session, monitor.id), now)
 
 
 @dataclass(frozen=True)
@@ -83,72 +110,113 @@ def _watchers(session: Session, org_id: int) -> list[_Watcher]:
             for m in store.service_check_monitors(session, org_id)]
 
 
-def check_run(session: Session, org_id: int, run: Mapping[str, Any] | Run, now: datetime) -> list[GroupTransition]:
+def check_run(session: Session, org_id: int, run: Mapping[str, Any] | Run, now: datetime) -> list[Change]:
     """Store a check run and evaluate every service check monitor that watches it."""
-    return _apply(session, org_id, run if isinstance(run, Run) else prepare(run), _watchers(session, org_id), now)
+    return check_runs(session, org_id, [run if isinstance(run, Run) else prepare(run)], lambda: now)
 
 
-def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable[[], datetime]) -> Iterator[list[GroupTransition]]:
-    """Several prepared runs in order, in one transaction, each run's changes as it is applied
-    (so that the caller notifies them before the next run); the watching monitors are read once."""
+class _Batch:
+    """The groups one transaction feeds, read and locked together, with their monitors' group
+    state counts (a monitor's overall state is its worst group's); `save` writes them back, with
+    the changes made, one statement per kind of row."""
+
+    def __init__(self, session: Session, groups: dict[tuple[int, str], GroupRow], monitor_ids: Iterable[int]) -> None:
+        self.session = session
+        self.groups = groups
+        self.counts = store.status_counts(session, monitor_ids)
+        self.changes: list[Change] = []
+
+    @classmethod
+    def of(cls, session: Session, names: Mapping[int, Collection[str]]) -> _Batch:
+        """The named groups of each monitor ({monitor id: names}) that exist."""
+        return cls(session, store.feeding(session, names), names)
+
+    def group(self, monitor: Monitor, name: str, tags: list[str], now: datetime) -> GroupRow:
+        """The monitor's group `name`, new (OK, with `tags`) if it has none."""
+        found = self.groups.get((monitor.id, name))
+        if found is None:
+            found = self.groups[(monitor.id, name)] = store.new_group(self.session, monitor, name, tags, now)
+            self.counts[monitor.id][found.status] += 1
+        return found
+
+    def note(self, monitor: Monitor, change: Change | None) -> None:
+        """`change` (if any) of one of the monitor's groups, to record and count."""
+        if change is not None:
+            counts = self.counts[monitor.id]
+            counts[change.from_state] -= 1
+            counts[change.to_state] += 1
+            self.changes.append(change)
+
+    def overall(self, monitor: Monitor, now: datetime) -> None:
+        """The monitor's overall state as its groups' states stand now."""
+        _set_overall(monitor, (state for state, count in self.counts[monitor.id].items() if count > 0), now)
+
+    def save(self) -> list[Change]:
+        store.save_groups(self.session, self.groups.values())
+        _record(self.session, self.changes)
+        return self.changes
+
+
+def check_runs(session: Session, org_id: int, runs: Sequence[Run], now: Callable[[], datetime]) -> list[Change]:
+    """Several prepared runs, applied in order in one transaction (a posted list), and the changes
+    they made. The watching monitors are read once, and the groups the runs feed are read and
+    locked in one query and written back in one statement."""
     watchers = _watchers(session, org_id)
-    for run in runs:
-        yield _apply(session, org_id, run, watchers, now())
+    fed = [[(w, placed) for w in watchers if evaluate.selects(w.query, run.check, run.tags)
+            and (placed := evaluate.group_of(w.query, run.tags)) is not None] for run in runs]
+    names: dict[int, set[str]] = {}
+    for placements in fed:
+        for watcher, (name, _) in placements:
+            names.setdefault(watcher.monitor.id, set()).add(name)
+    batch = _Batch.of(session, names)
+    received = []
+    for run, placements in zip(runs, fed, strict=True):
+        at = now()
+        received.append({"org_id": org_id, "check": run.check, "host_name": run.host_name, "status": run.status, "tags": run.tags,
+                         "message": run.message, "timestamp": run.timestamp or int(at.timestamp()), "received_at": at})
+        for watcher, (name, own) in placements:
+            group = batch.group(watcher.monitor, name, own, at)
+            batch.note(watcher.monitor, _apply(session, watcher, group, run, own, at))
+            batch.overall(watcher.monitor, at)
+    store.add_check_runs(session, received)
+    return batch.save()
 
 
-def _apply(session: Session, org_id: int, run: Run, watchers: Sequence[_Watcher], now: datetime) -> list[GroupTransition]:
-    tags = run.tags
-    store.add_check_run(session, CheckRun(
-        org_id=org_id, check=run.check, host_name=run.host_name, status=run.status, tags=tags,
-        message=run.message, timestamp=run.timestamp or int(now.timestamp()), received_at=now,
-    ))
-    changes = []
-    for watcher in watchers:
-        monitor, query, thresholds = watcher.monitor, watcher.query, watcher.thresholds
-        if not evaluate.selects(query, run.check, tags):
-            continue
-        placed = evaluate.group_of(query, tags)
-        if placed is None:
-            continue
-        name, own = placed
-        group = store.group(session, monitor.id, name) or store.add_group(session, monitor, name, own, now)
-        group.recent = [*group.recent, run.status][-max(query.last, thresholds.window):]
-        store.set_group_tags(session, group, sorted(set(own) | set(tags)))
-        group.last_run_at = now
-        group.nodata_at = evaluate.no_data_due(now, watcher.no_data_minutes)
-        state = evaluate.next_state(group.status, group.recent, thresholds)
-        if (transition := _change(session, monitor, group, state, now, "check_run")) is not None:
-            changes.append(transition)
-        refresh_overall(session, monitor, now)
-    return changes
+def _apply(session: Session, watcher: _Watcher, group: GroupRow, run: Run, own: list[str], now: datetime) -> Change | None:
+    """One run counted in one of a watching monitor's groups."""
+    group.recent = [*group.recent, run.status][-max(watcher.query.last, watcher.thresholds.window):]
+    store.set_group_tags(session, group, sorted(set(own) | set(run.tags)))
+    group.last_run_at = now
+    group.nodata_at = evaluate.no_data_due(now, watcher.no_data_minutes)
+    state = evaluate.next_state(group.status, group.recent, watcher.thresholds)
+    return _change(watcher.monitor, group, state, now, "check_run")
 
 
-def no_data(session: Session, now: datetime) -> list[GroupTransition]:
+def no_data(session: Session, now: datetime) -> list[Change]:
     """Groups whose runs stopped for their timeframe become No Data."""
-    changes = []
-    for group in store.due_no_data(session, now):
+    due = store.due_no_data(session, now)
+    batch = _Batch(session, {(g.monitor_id, g.name): g for g in due}, {g.monitor_id for g in due})
+    for group in due:
         group.nodata_at = None
         monitor = store.monitor_by_id(session, group.monitor_id)
         if monitor is None or monitor.deleted is not None:
             continue
-        if (transition := _change(session, monitor, group, evaluate.STATE_NO_DATA, now, "no_data")) is not None:
-            changes.append(transition)
-        refresh_overall(session, monitor, now)
-    return changes
+        batch.note(monitor, _change(monitor, group, evaluate.STATE_NO_DATA, now, "no_data"))
+        batch.overall(monitor, now)
+    return batch.save()
 
 
-def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now: datetime) -> list[GroupTransition]:
+def report(session: Session, monitor: Monitor, groups: list[dict[str, Any]], now: datetime) -> list[Change]:
     """States an outside evaluator reports for a monitor's groups."""
-    changes = []
+    batch = _Batch.of(session, {monitor.id: {item["name"] for item in groups}})
     for item in groups:
-        group = store.group(session, monitor.id, item["name"]) or store.add_group(session, monitor, item["name"], [], now)
+        group = batch.group(monitor, item["name"], [], now)
         if item.get("tags") is not None:
             store.set_group_tags(session, group, sorted({t.lower() for t in item["tags"]}))
         group.last_run_at = now
-        if (transition := _change(session, monitor, group, item["status"], now, "report")) is not None:
-            changes.append(transition)
-    refresh_overall(session, monitor, now)
-    return changes
+        batch.note(monitor, _change(monitor, group, item["status"], now, "report"))
+    batch.overall(monitor, now)
+    return batch.save()
 
 
 def reschedule_no_data(session: Session, monitor: Monitor) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, text
@@ -50,6 +51,28 @@ class MonitorGroup(Base):
     last_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_nodata_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     modified: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(slots=True)
+class GroupRow:
+    """A MonitorGroup row as plain values, as intake reads, changes and writes back a batch of
+    groups (monitors.store.feeding / save_groups): changing one costs an attribute store, not
+    the ORM's change tracking. `id` is None until the row is written."""
+
+    id: int | None
+    org_id: int
+    monitor_id: int
+    name: str
+    tags: list[str]
+    status: str
+    recent: list[int]
+    last_run_at: datetime | None
+    nodata_at: datetime | None
+    alerting_since: datetime | None
+    last_triggered_at: datetime | None
+    last_resolved_at: datetime | None
+    last_nodata_at: datetime | None
+    modified: datetime
 
 
 class GroupTransition(Base):

@@ -191,8 +191,7 @@ def submit_check_run(
             raise bad_request("Invalid value for check: it must not be empty")
     prepared = [ingest.prepare(run.model_dump()) for run in runs]  # before the write lock, not under it
     with db.session() as session:
-        for changes in ingest.check_runs(session, principal.org_id, prepared, clock.now):
-            service.notify(session, notifier_, changes)
+        service.notify(session, notifier_, ingest.check_runs(session, principal.org_id, prepared, clock.now))
     db.wake("scheduler")
     db.wake("delivery")
     return json({"status": "ok"}, status=202)

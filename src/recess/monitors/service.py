@@ -13,30 +13,26 @@ from recess.core.timefmt import posix
 from recess.monitors import queries, store
 from recess.monitors.filters import ListFilters, page_of
 from recess.monitors.assets import DRAFT
-from recess.monitors.model import GroupTransition, Monitor, MonitorGroup
+from recess.monitors.ingest import Change
+from recess.monitors.model import Monitor, MonitorGroup
 from recess.monitors.references import References
-from recess.monitors.subjects import subject_of
-from recess.notifications.model import Notification
 from recess.notifications.muter import Muter, Silence
-from recess.notifications.service import Notifier
+from recess.notifications.outbox import Recorded
+from recess.notifications.service import Notifier, Transition
 from recess.notifications.templates import Moment
 
 Matches = list[tuple[Silence, list[str]]]
 
 
-def notify(session: Session, notifier: Notifier, transitions: Sequence[GroupTransition]) -> list[Notification]:
-    """A notification for each transition, muted or not by what covers its group at its instant.
+def notify(session: Session, notifier: Notifier, changes: Sequence[Change]) -> list[Recorded]:
+    """A notification for each change, muted or not by what covers its group at its instant.
     A draft monitor notifies no one (Datadog: it "does not send notifications")."""
-    out = []
-    for transition in transitions:
-        monitor = session.get(Monitor, transition.monitor_id)
-        if monitor is None or monitor.draft_status == DRAFT:
+    transitions = []
+    for change in changes:
+        if change.monitor.draft_status == DRAFT:
             continue
-        row = store.group(session, monitor.id, transition.group_name)
-        subject = subject_of(monitor, row, transition.group_name, transition.tags)
-        out.append(notifier.on_transition(session, subject, Moment(transition.from_state, transition.to_state),
-                                          transition.at, transition.episode_start))
-    return out
+        transitions.append(Transition(change.subject, Moment(change.from_state, change.to_state), change.at, change.episode_start))
+    return notifier.on_transitions(session, transitions)
 
 
 def listing(session: Session, org_id: int, wanted: ListFilters) -> list[Monitor]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from recess.core.timefmt import iso_micro
-from recess.monitors.model import Monitor, MonitorGroup
+from recess.monitors.model import GroupRow, Monitor, MonitorGroup
 from recess.notifications.subjects import Subject
 
 _STATUS_NAME = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
@@ -19,7 +19,7 @@ def _number(value: Any) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _variables(monitor: Monitor, group: MonitorGroup | None) -> dict[str, str]:
+def _variables(monitor: Monitor, group: MonitorGroup | GroupRow | None) -> dict[str, str]:
     options: dict[str, Any] = dict(monitor.options)
     thresholds: dict[str, Any] = options.get("thresholds") or {}
     recent = list(group.recent) if group is not None else []
@@ -32,7 +32,7 @@ def _variables(monitor: Monitor, group: MonitorGroup | None) -> dict[str, str]:
     }
 
 
-def subject_of(monitor: Monitor, group: MonitorGroup | None, group_name: str, group_tags: Sequence[str]) -> Subject:
+def subject_of(monitor: Monitor, group: MonitorGroup | GroupRow | None, group_name: str, group_tags: Sequence[str]) -> Subject:
     return Subject(
         org_id=monitor.org_id, monitor_id=monitor.id, monitor_name=monitor.name, monitor_type=monitor.type,
         query=monitor.query, message=monitor.message, priority=monitor.priority, monitor_tags=tuple(monitor.tags),

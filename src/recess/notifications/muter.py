@@ -46,6 +46,11 @@ class Muter(Protocol):
         """The silences active at `at` that cover `target`."""
         ...
 
+    def silences_each(self, session: Session, asked: Sequence[tuple[Target, datetime]]) -> list[list[Silence]]:
+        """`silences` of each (target, instant), in order, as one question: a transaction that
+        notifies many transitions looks up what changed in the silences once, not per transition."""
+        ...
+
     def for_monitor(self, session: Session, org_id: int, monitor_id: int, monitor_tags: Sequence[str],
                     groups: Sequence[tuple[str, Sequence[str]]], at: datetime) -> list[tuple[Silence, list[str]]]:
         """Each silence active at `at` that covers some of a monitor's `groups` (name, tags), with

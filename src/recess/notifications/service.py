@@ -7,6 +7,8 @@ notification and its outbox rows with the caller's change, so a crash loses neit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request
@@ -14,10 +16,20 @@ from sqlalchemy.orm import Session
 
 from recess.core.application import Key, services
 from recess.notifications import muting, outbox
-from recess.notifications.model import Notification
 from recess.notifications.muter import Muter
+from recess.notifications.outbox import Recorded
 from recess.notifications.subjects import Subject
 from recess.notifications.templates import Moment
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A group changed state at `at`; `alerting_since` is when the alert it changes began."""
+
+    subject: Subject
+    moment: Moment
+    at: datetime
+    alerting_since: datetime | None
 
 
 class Notifier:
@@ -26,14 +38,22 @@ class Notifier:
         self.public_url = public_url.rstrip("/")
 
     def on_transition(self, session: Session, subject: Subject, moment: Moment, at: datetime,
-                      alerting_since: datetime | None) -> Notification:
+                      alerting_since: datetime | None) -> Recorded:
         """A group changed state at `at`: record it, muted or not by what covers the group then."""
-        covering = self.muter.silences(session, subject.target, at)
-        decision = muting.decide(moment.from_state, moment.to_state, covering, alerting_since)
-        return outbox.record(session, subject, moment, decision, at, self.public_url)
+        return self.on_transitions(session, [Transition(subject, moment, at, alerting_since)])[0]
+
+    def on_transitions(self, session: Session, transitions: Sequence[Transition]) -> list[Recorded]:
+        """`on_transition` for each, in order, written together (a posted list of check runs)."""
+        if not transitions:
+            return []
+        covering = self.muter.silences_each(session, [(t.subject.target, t.at) for t in transitions])
+        return outbox.record_each(session, [
+            outbox.Record(t.subject, t.moment, muting.decide(t.moment.from_state, t.moment.to_state, silences, t.alerting_since), t.at)
+            for t, silences in zip(transitions, covering, strict=True)
+        ], self.public_url)
 
     def on_silence_end(self, session: Session, subject: Subject, state: str, ended: str, how: str,
-                       at: datetime) -> Notification:
+                       at: datetime) -> Recorded:
         """Silence `ended` stopped covering a group in `state` (`how`: expired | canceled): tell
         its receivers again, unless another silence still covers it."""
         others = [s for s in self.muter.silences(session, subject.target, at) if s.uuid != ended]

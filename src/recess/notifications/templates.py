@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -72,11 +73,15 @@ def render_message(template: str, moment: Moment, variables: Mapping[str, str]) 
     return _VARIABLE.sub(lambda m: str(variables.get(m.group(1), "")), text)
 
 
-def message_variables(group_tags: list[str], extra: Mapping[str, str]) -> dict[str, str]:
+def message_variables(group_tags: Sequence[str], extra: Mapping[str, str]) -> dict[str, str]:
     """`{{host.name}}`, `{{env.name}}`… from the group's tags, plus the values given."""
-    out = {f"{key}.name": sorted(values)[0] for key, values in index_tags(group_tags).items() if values}
-    out.update(extra)
-    return out
+    return {**_tag_variables(tuple(group_tags)), **extra}
+
+
+@lru_cache(maxsize=65536)
+def _tag_variables(group_tags: tuple[str, ...]) -> dict[str, str]:
+    """(A group's tags repeat from one notification to the next: worked out once. Not to be changed.)"""
+    return {f"{key}.name": sorted(values)[0] for key, values in index_tags(group_tags).items() if values}
 
 
 def mentions(message: str) -> list[str]:
