@@ -14,9 +14,10 @@ from recess import __version__
 from recess.accounts.cli import keys_app
 from recess.settings import Settings, get_settings
 
-# h11 sends header names as written (X-RateLimit-Reset, as Datadog does; the official client reads
-# exception headers from a plain dict); httptools lowercases them.
-HTTP = "h11"
+# httptools parses ~3 times the requests h11 does on one core. It sends header names in lower
+# case, as Datadog's recorded answers have them (`content-type`, shared/reference 5.4); the
+# official clients look the rate-limit headers up without regard to case.
+HTTP = "httptools"
 
 app = typer.Typer(
     help="recess: Datadog's downtime and status page APIs, self-hosted.", no_args_is_help=True,

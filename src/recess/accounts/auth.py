@@ -90,6 +90,19 @@ class KeyCache:
 KEY_CACHE: Key[KeyCache] = Key("key_cache")
 
 
+class CachedGate:
+    """What a lane (core.lanes) asks: the user of a key pair in the cache, if it may do `permission`."""
+
+    def __init__(self, cache: KeyCache) -> None:
+        self.cache = cache
+
+    def cached_principal(self, api_key: str, app_key: str, permission: str) -> Principal | None:
+        caller = self.cache.cached(api_key, app_key)
+        if caller is None or caller.user is None or not grants(caller.user.permissions, permission):
+            return None
+        return caller.user
+
+
 def caller_of(request: Request, db: Database) -> Caller | None:
     api_key = request.headers.get("dd-api-key", "")
     app_key = request.headers.get("dd-application-key", "")

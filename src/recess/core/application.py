@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar, cast
 from fastapi import APIRouter, FastAPI, Request
 
 from recess import __version__
-from recess.core import errors, openapi, routing
+from recess.core import clock, errors, openapi, routing
 from recess.core.db import Database
 from recess.core.guards import RequestGuards
 from recess.core.http import JsonBodies
@@ -52,6 +52,7 @@ class Services:
         self._db: Database | None = None
         self.scheduler: Scheduler | None = None
         self.leadership: Leadership | None = None  # whether this process runs the loops (SQLite)
+        self.lanes: list[Any] = []  # the features' lanes (core.lanes), once the app has started
         self._provided: dict[str, object] = {}
 
     @property
@@ -63,6 +64,10 @@ class Services:
     @db.setter
     def db(self, value: Database) -> None:
         self._db = value
+
+    @property
+    def started(self) -> bool:
+        return self._db is not None
 
     def provide(self, key: Key[T], value: T) -> None:
         self._provided[key.name] = value
@@ -94,6 +99,8 @@ class Feature:
     start: Callable[[Services], None] | None = None
     # Things that change by themselves, run by the app's scheduler in this order.
     jobs: Callable[[Services], Sequence[Job]] = field(default=lambda _services: ())
+    # Plain requests of some routes, answered without FastAPI's per-request work (core.lanes).
+    lanes: Callable[[Services], Sequence[Any]] = field(default=lambda _services: ())
     # Background loops beyond the scheduler (started after it, stopped before it).
     workers: Callable[[Services], Sequence[Any]] = field(default=lambda _services: ())
     # What its routes answer, for /openapi.json: success bodies and path parameter formats.
@@ -124,6 +131,7 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
         for feature in features:
             if feature.start is not None:
                 feature.start(shared)
+        shared.lanes = [lane for feature in features for lane in feature.lanes(shared)]
         jobs = [job for feature in features for job in feature.jobs(shared)]
         scheduler = Scheduler(db, jobs, after_tick=lambda: db.wake("delivery"), metrics=metrics)
         db.wakers["scheduler"] = scheduler.wake
@@ -158,6 +166,9 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     app = FastAPI(
         title="recess", version=__version__, description=description, lifespan=lifespan,
         docs_url=None, redoc_url=None,  # openapi.install serves /docs from local assets
+        # No OpenTelemetry of FastAPI's own: /metrics and the access log say what recess does, and
+        # asking OpenTelemetry whether it is configured cost ~5% of every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = shared
     app.state.metrics = metrics
@@ -166,6 +177,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     answers = {endpoint: answer for feature in features for endpoint, answer in feature.answers.items()}
     openapi.install(app, shapes, openapi.by_operation([r for feature in features for r in feature.routers], answers))
     app.add_middleware(JsonBodies)
+    from recess.core.lanes import Lanes  # it imports this module (Key, Services)
+    app.add_middleware(Lanes, services=shared, routes=lambda: app.router.routes, clock=clock.now)
     # Before routing, whatever the route: body size, JSON depth, NUL, lone surrogates, int64.
     app.add_middleware(RequestGuards, shapes=shapes, max_body_bytes=settings.max_body_bytes)
     from recess.core.ratelimit import RateLimits  # it imports this module (Key, Services)

@@ -12,6 +12,7 @@ the transaction commits (after every other lock it takes), and stamped on each m
 
 from __future__ import annotations
 
+from threading import Lock
 from typing import Any
 
 from sqlalchemy import BigInteger, String, event, select, update
@@ -64,3 +65,50 @@ def _stamp(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("changes", None)
+
+
+class CommittedCounters:
+    """Counters as last committed, each read alone on a connection kept for it (no session, no
+    transaction of ours): ~10 µs on SQLite. Why: something kept in memory (a lane's answers) is
+    good while its counter holds, and checking that must cost less than what was kept saves.
+    A failed read answers None (the caller then goes the long way) and a new connection is
+    made next time."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self._sql = "SELECT value FROM change_counters WHERE name = %s" if engine.dialect.name == "postgresql" else \
+            "SELECT value FROM change_counters WHERE name = ?"
+        self._connection: Any = None
+        self._lock = Lock()
+
+    def value(self, name: str) -> int | None:
+        with self._lock:
+            try:
+                if self._connection is None:
+                    self._connection = self._engine.raw_connection()
+                    if self._engine.dialect.name == "postgresql":
+                        self._connection.dbapi_connection.autocommit = True  # each read sees the latest commit
+                cursor = self._connection.cursor()
+                try:
+                    cursor.execute(self._sql, (name,))
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            except Exception:
+                self._drop()
+                return None
+            return int(row[0]) if row else 0
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.invalidate()
+            except Exception:  # already gone
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()

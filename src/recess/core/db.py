@@ -122,6 +122,7 @@ class Database:
         # still meet the busy timeout.)
         self._write_turn: AbstractContextManager[Any] = threading.RLock() if self.url.startswith("sqlite") else nullcontext()
         self._head: str | None = None
+        self._counters: Any = None
         # Wake-ups by name ("scheduler", "delivery"), registered by whoever runs that loop.
         # Each takes the instant the write is due at (None: maybe now), so a loop that will look
         # before then anyway is not woken: a create per request must not cost a tick per request.
@@ -227,7 +228,18 @@ class Database:
             current = session.scalar(text("SELECT version_num FROM alembic_version"))
         return current, self._head
 
+    @property
+    def counters(self) -> Any:
+        """Change counters as last committed (core.changes.CommittedCounters), read outside any session."""
+        if self._counters is None:
+            from recess.core.changes import CommittedCounters  # it imports this module (Base)
+
+            self._counters = CommittedCounters(self.engine)
+        return self._counters
+
     def dispose(self) -> None:
+        if self._counters is not None:
+            self._counters.close()
         self.engine.dispose()
         if self._reader is not self.engine and self.engine.dialect.name == "sqlite":
             self._reader.dispose()

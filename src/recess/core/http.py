@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import json as stdlib_json
+
 import orjson
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
@@ -16,15 +18,18 @@ async def database(request: Request) -> Database:
     return db
 
 
-class JsonAnswer(JSONResponse):
-    """A JSON answer written by orjson: a page of 1,000 items renders several times faster than
-    with the standard library. The bytes are the same compact JSON."""
+def render(content: Any) -> bytes:
+    """JSON written by orjson: a page of 1,000 items renders several times faster than with the
+    standard library. The bytes are the same compact JSON."""
+    try:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:  # an integer past 64 bits: the standard library writes it
+        return stdlib_json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
+
+class JsonAnswer(JSONResponse):
     def render(self, content: Any) -> bytes:
-        try:
-            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
-        except orjson.JSONEncodeError:  # an integer past 64 bits: the standard library writes it
-            return super().render(content)
+        return render(content)
 
 
 def json(body: Any, status: int = 200) -> JSONResponse:

@@ -93,7 +93,7 @@ def headers(name: str, limit: Limit, hits: int, now: float, end: int) -> list[tu
     Reset is whole seconds rounded up (at least 1): a client that waits it is in the next window."""
     values = {"Limit": limit.count, "Period": limit.period, "Remaining": max(0, limit.count - hits),
               "Reset": max(1, math.ceil(end - now)), "Name": name}
-    # Datadog's casing: some clients look the names up in a plain dict (datadog_api_client's ApiException).
+    # Named as Datadog documents them; the HTTP server sends them in lower case, as Datadog does.
     return [(f"X-RateLimit-{k}".encode(), str(v).encode()) for k, v in values.items()]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from recess.core import clock
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
-from recess.downtimes import live, routes_matches, routes_v1, routes_v2, service, store
+from recess.downtimes import lanes, live, routes_matches, routes_v1, routes_v2, service, store
 from recess.downtimes.matches import MATCHES, MonitorMatches
 from recess.downtimes.matching import DowntimeIndex
 from recess.downtimes.muter import DowntimeMuter
@@ -51,4 +51,5 @@ def _jobs(services: Services) -> list[Job]:
     return [Job("downtime_ends", store.next_due_end, downtime_ends)]
 
 
-feature = Feature("downtimes", routers=[routes_v1.router, routes_matches.router, routes_v2.router], start=_start, jobs=_jobs, answers=answers)
+feature = Feature("downtimes", routers=[routes_v1.router, routes_matches.router, routes_v2.router], start=_start, jobs=_jobs,
+                  lanes=lanes.lanes, answers=answers)

@@ -64,7 +64,7 @@ def _documents(session: Any, rows: list[DowntimeRow], now: datetime, include: se
     return data, list(included.values())
 
 
-def _single(session: Any, row: DowntimeRow, now: datetime, include: set[str] | None) -> dict[str, Any]:
+def single(session: Any, row: DowntimeRow, now: datetime, include: set[str] | None) -> dict[str, Any]:
     data, included = _documents(session, [row], now, include)
     if include is not None:
         return Document(data=data[0], included=included).body()
@@ -110,7 +110,7 @@ def create_downtime(
         raise bad_request(str(exc)) from None
     with db.session() as session:
         row = store.insert(session, principal.org_id, principal.user_id, fields, now, api_version=2)
-        body = _single(session, row, now, {"created_by"})
+        body = single(session, row, now, {"created_by"})
     service.wake_for_end(db, row)
     return json(body)
 
@@ -129,7 +129,7 @@ async def get_downtime(
         row = store.by_uuid(session, principal.org_id, downtime_id)
         if row is None:
             raise ApiError(404, "Downtime not found")
-        return json(_single(session, row, now, wanted or None))
+        return json(single(session, row, now, wanted or None))
 
 
 @router.patch("/{downtime_id:id}", summary="Update a downtime")
@@ -152,7 +152,7 @@ def update_downtime(
             raise bad_request(str(exc)) from None
         store.write(row, fields, principal.user_id, now)
         wake_after_commit(session, "scheduler", row.ends_next)  # its end may have moved
-        return json(_single(session, row, now, {"created_by"}))
+        return json(single(session, row, now, {"created_by"}))
 
 
 @router.delete("/{downtime_id:id}", summary="Cancel a downtime", status_code=204, response_class=Response)

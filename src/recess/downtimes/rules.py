@@ -71,6 +71,14 @@ def current_window(schedule: Schedule, now: datetime) -> Window:
     return schedule.current(now)
 
 
+def next_change(schedule: Schedule, now: datetime) -> datetime | None:
+    """The next instant after `now` at which what the schedule says (active or not, the current
+    window) changes: the current window's start or end. None: never, as far as it says."""
+    window = schedule.current(now)
+    edge = window.start if now < window.start else window.end
+    return edge if edge is not None and edge > now else None
+
+
 def next_end(fields: Fields, now: datetime, pending: datetime | None = None) -> datetime | None:
     """When the current (or next) window ends, for end-of-downtime notifications.
 

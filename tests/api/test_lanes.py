@@ -1,0 +1,121 @@
+"""Lanes (core.lanes): a plain GET of one downtime answered without FastAPI's per-request work
+must say exactly what the route says, and stop saying it the moment it is no longer true."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from datadog_api_client import ApiClient
+from datadog_api_client.v2.api.downtimes_api import DowntimesApi
+
+from tests.api.conftest import configuration
+from tests.conftest import BACKENDS, Server, free_port, launch
+
+ROUTE = "/api/v2/downtime/{downtime_id}"
+
+
+def lane_answers(http: httpx.Client) -> float:
+    text = http.get("/metrics").text
+    found = re.search(r'^recess_lane_answers_total\{method="GET",route="%s"\} (\S+)$' % re.escape(ROUTE), text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+def create(http: httpx.Client, **schedule: object) -> str:
+    answer = http.post("/api/v2/downtime", json={"data": {"type": "downtime", "attributes": {
+        "scope": f"env:lane-{uuid.uuid4().hex[:8]}", "monitor_identifier": {"monitor_tags": ["*"]},
+        **({"schedule": schedule} if schedule else {})}}})
+    answer.raise_for_status()
+    return str(answer.json()["data"]["id"])
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def test_the_lane_answers_what_the_route_answers(server: Server) -> None:
+    with server.http() as http:
+        downtime_id = create(http, start=None, end=iso(datetime.now(UTC) + timedelta(days=1)))
+        before = lane_answers(http)
+        # `?include=` is not plain: the route answers; then the lane, for the same downtime.
+        by_route = http.get(f"/api/v2/downtime/{downtime_id}", params={"include": ""})
+        assert lane_answers(http) == before
+        by_lane = http.get(f"/api/v2/downtime/{downtime_id}")
+        assert lane_answers(http) == before + 1
+        assert by_lane.status_code == by_route.status_code == 200
+        assert by_lane.content == by_route.content
+        assert by_lane.headers["content-type"] == by_route.headers["content-type"] == "application/json"
+        for name in ("x-ratelimit-limit", "x-ratelimit-name", "x-recess-version"):
+            assert name in by_lane.headers  # limits and the version header apply to lanes as well
+        # Upper case ids are the same downtime, as the route reads them.
+        assert http.get(f"/api/v2/downtime/{downtime_id.upper()}").content == by_route.content
+
+
+def test_what_the_lane_cannot_answer_goes_to_the_route(server: Server) -> None:
+    with server.http() as http:
+        before = lane_answers(http)
+        missing = http.get(f"/api/v2/downtime/{uuid.uuid4()}")
+        assert missing.status_code == 404 and missing.json() == {"errors": ["Downtime not found"]}
+        assert http.get("/api/v2/downtime/not-a-uuid").status_code == 400
+        downtime_id = create(http)
+        refused = httpx.get(f"{server.url}/api/v2/downtime/{downtime_id}", headers=server.headers(app_key="0" * 40))
+        assert refused.status_code == 403
+        assert lane_answers(http) == before
+
+
+def test_a_change_is_seen_at_once_through_the_official_client(server: Server) -> None:
+    with server.http() as http, ApiClient(configuration(server)) as client:
+        downtime_id = create(http)
+        api = DowntimesApi(client)
+        assert api.get_downtime(downtime_id).data.attributes.message is None
+        kept = lane_answers(http)
+        http.patch(f"/api/v2/downtime/{downtime_id}", json={"data": {
+            "id": downtime_id, "type": "downtime", "attributes": {"message": "changed"}}}).raise_for_status()
+        assert api.get_downtime(downtime_id).data.attributes.message == "changed"
+        http.delete(f"/api/v2/downtime/{downtime_id}").raise_for_status()
+        assert str(api.get_downtime(downtime_id).data.attributes.status) == "canceled"
+        assert lane_answers(http) >= kept + 2
+
+
+def test_status_moves_when_the_schedule_does(clock_server: Server) -> None:
+    with clock_server.http() as http:
+        now = datetime.fromisoformat(http.post("/api/v1/_recess/clock", json={"seconds": 0}).json()["now"])
+        downtime_id = create(http, start=iso(now + timedelta(hours=1)), end=iso(now + timedelta(hours=2)))
+        before = lane_answers(http)
+        assert http.get(f"/api/v2/downtime/{downtime_id}").json()["data"]["attributes"]["status"] == "scheduled"
+        assert http.get(f"/api/v2/downtime/{downtime_id}").json()["data"]["attributes"]["status"] == "scheduled"
+        clock_server.advance(3600 + 1)
+        assert http.get(f"/api/v2/downtime/{downtime_id}").json()["data"]["attributes"]["status"] == "active"
+        clock_server.advance(3600)
+        assert http.get(f"/api/v2/downtime/{downtime_id}").json()["data"]["attributes"]["status"] == "ended"
+        assert lane_answers(http) == before + 4
+
+
+@pytest.fixture(scope="module")
+def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+    if "postgresql" not in BACKENDS:
+        pytest.skip("several processes share PostgreSQL only")
+    first = launch("postgresql", tmp_path_factory.mktemp("recess-lanes-a"), request)
+    second = replace(first, url=f"http://127.0.0.1:{free_port()}", process=None,
+                     log_path=tmp_path_factory.mktemp("recess-lanes-b") / "server.log")
+    second.start()
+    yield first, second
+    second.stop()
+    first.stop()
+
+
+def test_a_change_by_another_process_is_seen_at_once(pair: tuple[Server, Server]) -> None:
+    a, b = pair
+    with a.http() as http_a, b.http() as http_b:
+        downtime_id = create(http_a)
+        assert http_a.get(f"/api/v2/downtime/{downtime_id}").json()["data"]["attributes"]["message"] is None
+        kept = lane_answers(http_a)
+        http_b.patch(f"/api/v2/downtime/{downtime_id}", json={"data": {
+            "id": downtime_id, "type": "downtime", "attributes": {"message": "from b"}}}).raise_for_status()
+        assert http_a.get(f"/api/v2/downtime/{downtime_id}").json()["data"]["attributes"]["message"] == "from b"
+        assert lane_answers(http_a) == kept + 1
