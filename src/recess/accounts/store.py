@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from recess.accounts.model import ApiKey, AppKey, Org, User
@@ -281,6 +282,14 @@ def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
     if not wanted:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+_USER_ROW = select(User.__table__).where(User.__table__.c.id == bindparam("user_id"))
+
+
+def user_row(connection: Connection, user_id: int) -> Any:
+    """A user's columns as a plain row, on a Core connection (for writes made without a session)."""
+    return connection.execute(_USER_ROW, {"user_id": user_id}).one()
 
 
 def users_by_uuid(session: Session, org_id: int, uuids: Iterable[str]) -> dict[str, User]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy import BigInteger, Connection, String, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from recess.core.db import Base
@@ -34,6 +34,16 @@ def next_value(session: Session, name: str) -> int:
         update(ChangeCounter).where(ChangeCounter.name == name).values(value=ChangeCounter.value + 1)
         .returning(ChangeCounter.value)
     ).scalar_one()
+
+
+_RAISE = (update(ChangeCounter).where(ChangeCounter.name == bindparam("counter"))
+          .values(value=ChangeCounter.value + 1).returning(ChangeCounter.value))
+
+
+def raise_in(connection: Connection, name: str) -> int:
+    """`next_value` on a Core connection, for a write made without a session. Its lock is held
+    until that transaction commits, so the order rule above holds wherever it is raised."""
+    return int(connection.execute(_RAISE, {"counter": name}).scalar_one())
 
 
 def current(session: Session, name: str) -> int:

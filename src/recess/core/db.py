@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -27,6 +28,10 @@ _MIGRATION_LOCK = 7_263_001  # PostgreSQL advisory lock id: one process migrates
 
 class Base(DeclarativeBase):
     pass
+
+
+class Busy(Exception):
+    """This process is writing already: a caller that must not wait goes another way."""
 
 
 class MigrationError(Exception):
@@ -76,13 +81,20 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 # orjson parses them several times faster than the standard library.
 
 
+def _json_text(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:  # an integer past 64 bits: the standard library writes it
+        return json.dumps(value)
+
+
 def _sqlite_engine(url: str, begin: str) -> Engine:
     # pysqlite's own transaction handling is switched off (isolation_level=None) so that each
     # transaction starts with our BEGIN: IMMEDIATE for writers, so that two writers queue on the
     # busy timeout instead of one failing with "database is locked" when it upgrades its lock.
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None}, pool_size=10, max_overflow=20,
-        json_deserializer=orjson.loads,
+        json_serializer=_json_text, json_deserializer=orjson.loads,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
@@ -108,7 +120,7 @@ class Database:
             # connect_timeout bounds how long a request (or /readyz) waits for an unreachable server.
             self.engine = create_engine(
                 self.url, pool_size=5, max_overflow=10, pool_pre_ping=True, connect_args={"connect_timeout": 5},
-                json_deserializer=orjson.loads)
+                json_serializer=_json_text, json_deserializer=orjson.loads)
             # Reads see one snapshot for their whole transaction: an answer built from several
             # queries (a maintenance and its updates) must not straddle another commit. Read-only
             # transactions never fail at this level. Same pool, other isolation.
@@ -120,7 +132,8 @@ class Database:
         # between them: 8 concurrent creates ran at a quarter of the rate of one. They queue
         # here instead and each starts the moment the previous one commits. (Other processes
         # still meet the busy timeout.)
-        self._write_turn: AbstractContextManager[Any] = threading.RLock() if self.url.startswith("sqlite") else nullcontext()
+        self._write_lock = threading.RLock() if self.url.startswith("sqlite") else None
+        self._write_turn: AbstractContextManager[Any] = self._write_lock or nullcontext()
         self._head: str | None = None
         self._counters: Any = None
         # Wake-ups by name ("scheduler", "delivery"), registered by whoever runs that loop.
@@ -154,6 +167,22 @@ class Database:
         """One transaction: committed when the block ends, rolled back when it raises."""
         with self._write_turn, self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def writing(self, *, wait: bool = True) -> Iterator[Connection]:
+        """One transaction on a Core connection, without an ORM session: for a hot write that
+        builds no objects (commit hooks and metrics of sessions do not apply). With `wait`
+        False, raises Busy at once when this process has a write under way on SQLite (the
+        caller then goes the long way rather than stall the event loop)."""
+        lock = self._write_lock
+        if lock is not None and not lock.acquire(blocking=wait):
+            raise Busy()
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        finally:
+            if lock is not None:
+                lock.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -19,12 +19,15 @@ import math
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
+
 from recess.core.errors import ErrorShapes, json_path
 from recess.core.limits import INT64_MAX, INT64_MIN
 
 MAX_BODY_BYTES = 1_048_576
 MAX_JSON_DEPTH = 64
 JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
+BODY = "recess.body"  # the scope key under which the checked body is handed on
 _SHOWN = 40  # characters of an offending number shown in a message
 
 
@@ -112,6 +115,10 @@ NOT_JSON = _NotJson()
 
 def parse_body(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """The body's JSON value; NOT_JSON when it is not JSON (the route answers that itself)."""
+    try:  # orjson is ~10 times faster; what it refuses (NaN, 1e400, lone surrogates, integers
+        return orjson.loads(body)  # past 64 bits, UTF-16...) the standard library says why
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(body, parse_constant=_constant, parse_float=_finite)
     except RecursionError:  # far deeper than max_depth: the decoder gave up first
@@ -180,6 +187,7 @@ class RequestGuards:
             response = self.shapes.response(scope["path"], exc.status, [exc.message])
             await response(scope, receive, send)
             return
+        scope[BODY] = body  # for a lane (core.lanes), which answers without receiving it again
         await self.app(scope, _replay(body, receive), send)
 
     async def _read(self, receive: Any) -> bytes | None:

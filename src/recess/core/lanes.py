@@ -15,7 +15,7 @@ Rate limits, request guards, metrics and the access log sit outside, as for ever
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
@@ -25,6 +25,7 @@ from prometheus_client import Counter
 from starlette.routing import BaseRoute, Route
 
 from recess.core.application import Key, Services
+from recess.core.guards import BODY
 from recess.core.routing import RouteIndex
 
 T = TypeVar("T")
@@ -47,12 +48,13 @@ GATE: Key[Gate] = Key("lane_gate")
 
 @dataclass(frozen=True)
 class Lane:
-    """`answer(principal, path_params, now)` gives the body of a 200, or None: let the route answer."""
+    """`answer(principal, path_params, now, body)` gives the body of a 200, or None: let the
+    route answer. `body` is the request's, as the request guards checked it (b"" for a GET)."""
 
     method: str
     path: str  # the route's path template, as declared
     permission: str
-    answer: Callable[[Any, dict[str, Any], datetime], bytes | None]
+    answer: Callable[[Any, dict[str, Any], datetime, bytes], Awaitable[bytes | None]]
     content_type: bytes = b"application/json"
 
 
@@ -154,7 +156,7 @@ class Lanes:
         principal = self.services.get(GATE).cached_principal(api_key, app_key, lane.permission)
         if principal is None:
             return False
-        body = lane.answer(principal, params, self._clock())
+        body = await lane.answer(principal, params, self._clock(), scope.get(BODY, b""))
         if body is None:
             return False
         scope["route"] = route  # for metrics and the access log, as routing would set it

@@ -10,6 +10,7 @@ transaction-level advisory lock lets one of them run each tick.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ class Scheduler:
         self.ticks = 0  # ticks completed (or failed) by this process, for whoever waits on one
         self._due: datetime | None = None  # the earliest instant the last tick said is due
         self._next_tick_at: datetime | None = None  # when the loop will tick next unless woken
+        self._woken_due: datetime | None = None  # the earliest due a wake during the current tick told of
+        self._planning = threading.Lock()
         self.worker = Worker("scheduler", self._step, max_sleep=MAX_SLEEP, on_error=self._failed)
 
     @property
@@ -61,8 +64,14 @@ class Scheduler:
 
     def wake(self, due: datetime | None = None) -> None:
         """Something was written that is due at `due` (None: maybe now): look again now, unless
-        the next tick comes before `due` anyway."""
-        planned = self._next_tick_at
+        the next tick comes before `due` anyway. During a tick (which may have read before the
+        write) a known `due` is kept for the sleep that follows: a stream of creates that end
+        next year must not keep the scheduler ticking."""
+        with self._planning:
+            planned = self._next_tick_at
+            if planned is None and due is not None:
+                self._woken_due = due if self._woken_due is None else min(self._woken_due, due)
+                return
         if due is None or planned is None or due < planned:
             self.worker.wake()
 
@@ -88,12 +97,16 @@ class Scheduler:
         if self._due is not None and now >= self._due:
             self.metrics.tick_lateness.observe((now - self._due).total_seconds())
         self._due = None  # so that a failing tick is not measured as late again
-        self._next_tick_at = None  # while ticking, any wake counts: the tick may have read before the write
-        self._due = self.tick(now)
+        with self._planning:
+            self._next_tick_at = None  # while ticking, wakes are noted (`wake`): the tick may have read before the write
+        due = self.tick(now)
         self.last_tick = time.monotonic()
         self.ticks += 1
-        pause = MAX_SLEEP if self._due is None else max(MIN_SLEEP, min(MAX_SLEEP, (self._due - clock.now()).total_seconds()))
-        self._next_tick_at = clock.now() + timedelta(seconds=pause)
+        with self._planning:
+            woken, self._woken_due = self._woken_due, None
+            self._due = due if woken is None else woken if due is None else min(due, woken)
+            pause = MAX_SLEEP if self._due is None else max(MIN_SLEEP, min(MAX_SLEEP, (self._due - clock.now()).total_seconds()))
+            self._next_tick_at = clock.now() + timedelta(seconds=pause)
         return pause
 
     def _failed(self) -> None:

@@ -1,8 +1,15 @@
-"""The downtime read people repeat most, GET one downtime, as a lane (core.lanes).
+"""The downtime requests people repeat most, as lanes (core.lanes): GET one downtime, and
+create a one-time downtime.
 
-Its answer is kept while no downtime changed (the `downtimes` change counter, read as last
+A GET's answer is kept while no downtime changed (the `downtimes` change counter, read as last
 committed, so a change by any process is seen at once) and until the downtime's schedule next
-moves (its status and current window can change then). The body is the route's own.
+moves (its status and current window can change then).
+
+A create is validated by the route's own request model and rules, and written with Core
+statements (store.insert_one_time) together with the creates that arrived meanwhile, in one
+transaction committed before any of them is answered (core.batches). It goes the long way when
+the request is not valid (the route says why) or when the schedule recurs (occurrences are
+allocated too).
 """
 
 from __future__ import annotations
@@ -10,18 +17,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import orjson
+from sqlalchemy import Connection
+
+from recess.accounts import store as accounts
 from recess.accounts.permissions import MONITORS_DOWNTIME
 from recess.core.application import Services
+from recess.core.batches import GroupCommit
 from recess.core.http import render
 from recess.core.lanes import KeptAnswers, Lane
 from recess.core.ids import is_uuid
-from recess.downtimes import routes_v2, rules, store
+from recess.downtimes import routes_v2, rules, service, store
+from recess.downtimes import schemas_v2 as wire
 
 
 def get_downtime(services: Services) -> Lane:
     kept: KeptAnswers[bytes] = KeptAnswers()
 
-    def answer(principal: Any, params: dict[str, Any], now: datetime) -> bytes | None:
+    async def answer(principal: Any, params: dict[str, Any], now: datetime, _body: bytes) -> bytes | None:
         downtime_id = params["downtime_id"]
         if not is_uuid(downtime_id):
             return None
@@ -45,5 +58,30 @@ def get_downtime(services: Services) -> Lane:
     return Lane("GET", "/api/v2/downtime/{downtime_id:id}", MONITORS_DOWNTIME, answer)
 
 
+def _create(connection: Connection, new: list[store.NewOneTime]) -> list[tuple[Any, Any]]:
+    rows = store.insert_one_time(connection, new)
+    creators = {user_id: accounts.user_row(connection, user_id) for user_id in {n.user_id for n in new}}
+    return [(row, creators[row.created_by]) for row in rows]
+
+
+def create_downtime(services: Services) -> Lane:
+    db = services.db
+    writes: GroupCommit[store.NewOneTime, tuple[Any, Any]] = GroupCommit(db, _create, "downtime creates")
+
+    async def answer(principal: Any, _params: dict[str, Any], now: datetime, body: bytes) -> bytes | None:
+        try:
+            request = wire.CreateRequest.model_validate(orjson.loads(body))
+            fields = rules.create(wire.provided(request.data.attributes), now)
+        except ValueError:  # not JSON, not the model (pydantic's ValidationError), or a DowntimeError
+            return None
+        if fields.is_recurring:
+            return None
+        row, creator = await writes.write(store.NewOneTime(principal.org_id, principal.user_id, fields, now))
+        service.wake_for_end(db, row)
+        return render(routes_v2.single(None, row, now, {"created_by"}, {creator.id: creator}))
+
+    return Lane("POST", "/api/v2/downtime", MONITORS_DOWNTIME, answer)
+
+
 def lanes(services: Services) -> list[Lane]:
-    return [get_downtime(services)]
+    return [get_downtime(services), create_downtime(services)]

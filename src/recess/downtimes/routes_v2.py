@@ -44,9 +44,12 @@ def _status(row: DowntimeRow, now: datetime) -> str:
 Downtime = Resource[dict[str, Any]]
 
 
-def _documents(session: Any, rows: list[DowntimeRow], now: datetime, include: set[str] | None) -> tuple[list[Downtime], list[Downtime]]:
-    """Resources for `rows`; with `include` not None, relationships and the included resources."""
-    users = accounts.users_by_id(session, {r.created_by for r in rows}) if include is not None else {}
+def _documents(session: Any, rows: list[Any], now: datetime, include: set[str] | None,
+               users: dict[int, Any] | None = None) -> tuple[list[Downtime], list[Downtime]]:
+    """Resources for `rows`; with `include` not None, relationships and the included resources
+    (the creators read from `session` unless given in `users`)."""
+    if users is None:
+        users = accounts.users_by_id(session, {r.created_by for r in rows}) if include is not None else {}
     data: list[Downtime] = []
     included: dict[tuple[str, str | int], Downtime] = {}  # each once, in first-seen order
     for row in rows:
@@ -64,8 +67,9 @@ def _documents(session: Any, rows: list[DowntimeRow], now: datetime, include: se
     return data, list(included.values())
 
 
-def single(session: Any, row: DowntimeRow, now: datetime, include: set[str] | None) -> dict[str, Any]:
-    data, included = _documents(session, [row], now, include)
+def single(session: Any, row: Any, now: datetime, include: set[str] | None,
+           users: dict[int, Any] | None = None) -> dict[str, Any]:
+    data, included = _documents(session, [row], now, include, users)
     if include is not None:
         return Document(data=data[0], included=included).body()
     return Document(data=data[0]).body()
