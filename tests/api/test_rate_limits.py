@@ -198,3 +198,21 @@ def test_a_bad_setting_stops_the_start_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "RECESS_RATE_LIMITS" in lines[0] and "writes=lots" in lines[0], done.stderr
+
+
+def test_laned_requests_count_once_and_are_refused_alike(limited: Server) -> None:
+    """GET one downtime and a one-time create are answered by lanes (core.lanes) before the
+    middleware: each still counts once, carries the headers, and is refused over the limit."""
+    away_from_a_window_end(3600)
+    org = new_org(limited)
+    with httpx.Client(base_url=limited.url, timeout=30, headers=org) as http:
+        body = {"data": {"type": "downtime", "attributes": {"scope": "env:rl-lane", "monitor_identifier": {"monitor_tags": ["*"]}}}}
+        made = [http.post("/api/v2/downtime", json=body) for _ in range(4)]
+        assert [m.status_code for m in made] == [200, 200, 200, 429], [m.text for m in made]
+        assert [m.headers["x-ratelimit-remaining"] for m in made] == ["2", "1", "0", "0"]
+        assert made[3].json() == {"errors": ["Too many requests"]}
+        downtime_id = made[0].json()["data"]["id"]
+        refused = exhaust(http, f"/api/v2/downtime/{downtime_id}", 5, "reads")
+        assert refused.json() == {"errors": ["Too many requests"]}
+        lanes = [line for line in http.get("/metrics").text.splitlines() if line.startswith("recess_lane_answers_total")]
+        assert any('method="GET"' in line and not line.endswith(" 0.0") for line in lanes), lanes

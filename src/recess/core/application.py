@@ -20,10 +20,10 @@ from fastapi import APIRouter, FastAPI, Request
 from recess import __version__
 from recess.core import clock, errors, openapi, routing
 from recess.core.db import Database
-from recess.core.guards import RequestGuards
+from recess.core.guards import Guard, RequestGuards
 from recess.core.http import JsonBodies
 from recess.core.metrics import Metrics
-from recess.core.observe import ObserveRequests
+from recess.core.observe import ObserveRequests, Observer
 from recess.core.leader import Leadership
 from recess.core.scheduler import Job, Scheduler
 from recess.core.worker import Worker
@@ -177,13 +177,17 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     answers = {endpoint: answer for feature in features for endpoint, answer in feature.answers.items()}
     openapi.install(app, shapes, openapi.by_operation([r for feature in features for r in feature.routers], answers))
     app.add_middleware(JsonBodies)
-    from recess.core.lanes import Lanes  # it imports this module (Key, Services)
-    app.add_middleware(Lanes, services=shared, routes=lambda: app.router.routes, clock=clock.now)
     # Before routing, whatever the route: body size, JSON depth, NUL, lone surrogates, int64.
+    guard = Guard(settings.max_body_bytes)
     app.add_middleware(RequestGuards, shapes=shapes, max_body_bytes=settings.max_body_bytes)
-    from recess.core.ratelimit import RateLimits  # it imports this module (Key, Services)
-    app.add_middleware(RateLimits, services=shared, shapes=shapes)  # inside ObserveRequests: 429s are measured
-    app.add_middleware(ObserveRequests, metrics=metrics, access=settings.access_log)  # outermost: sees every answer
+    from recess.core.ratelimit import RateLimiter, RateLimits  # it imports this module (Key, Services)
+    limiter = RateLimiter(shared, shapes)
+    app.add_middleware(RateLimits, limiter=limiter)  # inside ObserveRequests: 429s are measured
+    observer = Observer(metrics, settings.access_log)
+    app.add_middleware(ObserveRequests, observer=observer)  # sees every answer but the lanes', which they note alike
+    from recess.core.lanes import Lanes  # it imports this module (Key, Services)
+    app.add_middleware(Lanes, services=shared, routes=lambda: app.router.routes, clock=clock.now,
+                       guard=guard, limiter=limiter, observer=observer)
     for feature in features:
         for router in feature.routers:
             # Its routes as they are (paths whole, no include-time prefix or dependencies):

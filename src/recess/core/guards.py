@@ -27,7 +27,7 @@ from recess.core.limits import INT64_MAX, INT64_MIN
 MAX_BODY_BYTES = 1_048_576
 MAX_JSON_DEPTH = 64
 JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
-BODY = "recess.body"  # the scope key under which the checked body is handed on
+GUARDED = "recess.guarded"  # scope key: the checked body, or the Refused, when a lane checked first
 _SHOWN = 40  # characters of an offending number shown in a message
 
 
@@ -158,37 +158,26 @@ def content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
     return None
 
 
-class RequestGuards:
-    """ASGI middleware: the checks above, before routing; the body is read once and replayed."""
+class Guard:
+    """The checks above with one app's limits: for the middleware below, and for lanes
+    (core.lanes), which answer before it."""
 
-    def __init__(self, app: Any, shapes: ErrorShapes, max_body_bytes: int = MAX_BODY_BYTES,
-                 max_depth: int = MAX_JSON_DEPTH) -> None:
-        self.app = app
-        self.shapes = shapes
+    def __init__(self, max_body_bytes: int = MAX_BODY_BYTES, max_depth: int = MAX_JSON_DEPTH) -> None:
         self.max_body_bytes = max_body_bytes
         self.max_depth = max_depth
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        try:
-            check_path(scope["path"])
-            check_query(scope.get("query_string", b""))
-            declared = content_length(scope["headers"])
-            if declared is not None and declared > self.max_body_bytes:
-                raise too_large(self.max_body_bytes)
-            body = await self._read(receive)
-            if body is None:  # the client went away
-                return
-            if scope["method"] in JSON_METHODS:
-                check_body(body, self.max_depth)
-        except Refused as exc:
-            response = self.shapes.response(scope["path"], exc.status, [exc.message])
-            await response(scope, receive, send)
-            return
-        scope[BODY] = body  # for a lane (core.lanes), which answers without receiving it again
-        await self.app(scope, _replay(body, receive), send)
+    async def checked_body(self, scope: dict[str, Any], receive: Any) -> bytes | None:
+        """The request's body once every check passed (raises Refused); None when the client
+        went away."""
+        check_path(scope["path"])
+        check_query(scope.get("query_string", b""))
+        declared = content_length(scope["headers"])
+        if declared is not None and declared > self.max_body_bytes:
+            raise too_large(self.max_body_bytes)
+        body = await self._read(receive)
+        if body is not None and scope["method"] in JSON_METHODS:
+            check_body(body, self.max_depth)
+        return body
 
     async def _read(self, receive: Any) -> bytes | None:
         chunks: list[bytes] = []
@@ -206,7 +195,35 @@ class RequestGuards:
                 return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Any) -> Any:
+class RequestGuards:
+    """ASGI middleware: the checks above, before routing; the body is read once and replayed."""
+
+    def __init__(self, app: Any, shapes: ErrorShapes, max_body_bytes: int = MAX_BODY_BYTES,
+                 max_depth: int = MAX_JSON_DEPTH) -> None:
+        self.app = app
+        self.shapes = shapes
+        self.guard = Guard(max_body_bytes, max_depth)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            guarded = scope.get(GUARDED)  # a lane checked it already (and read the body)
+            if isinstance(guarded, Refused):
+                raise guarded
+            body = guarded if guarded is not None else await self.guard.checked_body(scope, receive)
+        except Refused as exc:
+            response = self.shapes.response(scope["path"], exc.status, [exc.message])
+            await response(scope, receive, send)
+            return
+        if body is None:  # the client went away
+            return
+        await self.app(scope, replay(body, receive), send)
+
+
+def replay(body: bytes, receive: Any) -> Any:
+    """A `receive` that gives `body` (already read) first, then what the server sends next."""
     sent = False
 
     async def replay() -> dict[str, Any]:

@@ -10,7 +10,9 @@ own and every refusal is the route's. The lane's body is built by the route's ow
 
 A lane is bound to a route of the app (`Lane.route`, by method and path template): it matches
 with that route's own pattern, and only where the full route walk would pick that route too.
-Rate limits, request guards, metrics and the access log sit outside, as for every request.
+Lanes sit outermost, so a laned request passes no other middleware; they apply the same request
+guards, rate limit and observation (metrics, access log, version header) through the objects
+those middlewares use, and a request handed on is not counted twice.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+import time
 from threading import Lock
 from typing import Any, Generic, Hashable, Protocol, TypeVar
 
@@ -25,7 +28,9 @@ from prometheus_client import Counter
 from starlette.routing import BaseRoute, Route
 
 from recess.core.application import Key, Services
-from recess.core.guards import BODY
+from recess.core.guards import GUARDED, Guard, Refused
+from recess.core.observe import STARTED, VERSION_HEADER, Observer
+from recess.core.ratelimit import CHARGED, RateLimiter
 from recess.core.routing import RouteIndex
 
 T = TypeVar("T")
@@ -89,14 +94,18 @@ class KeptAnswers(Generic[T]):
 
 
 class Lanes:
-    """ASGI middleware: a plain request of a laned route is answered here, others go on."""
+    """ASGI middleware, outermost: a plain request of a laned route is answered here, with the
+    same request guards, rate limit and observation as any other; others go on."""
 
     def __init__(self, app: Any, services: Services, routes: Callable[[], Sequence[BaseRoute]],
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], guard: Guard, limiter: RateLimiter, observer: Observer) -> None:
         self.app = app
         self.services = services
         self._routes = routes
         self._clock = clock
+        self.guard = guard
+        self.limiter = limiter
+        self.observer = observer
         self._bound: dict[str, list[tuple[BaseRoute, Lane]]] | None = None
         self._index: RouteIndex | None = None
         # How many requests each lane answered (the rest of its route's went the long way).
@@ -120,8 +129,10 @@ class Lanes:
             if self._bound is None and self.services.started:
                 self._bound = self._bind()
             laned = self._bound.get(scope["method"]) if self._bound else None
-            if laned and await self._answer(laned, scope, send):
-                return
+            if laned:
+                receive = await self._answer(laned, scope, receive, send)
+                if receive is None:
+                    return
         await self.app(scope, receive, send)
 
     def _route_of(self, scope: dict[str, Any]) -> tuple[Route, dict[str, Any]] | None:
@@ -137,14 +148,14 @@ class Lanes:
                 return route, {name: convertors[name].convert(value) for name, value in match.groupdict().items()}
         return None
 
-    async def _answer(self, laned: list[tuple[BaseRoute, Lane]], scope: dict[str, Any], send: Any) -> bool:
+    def _lane_of(self, laned: list[tuple[BaseRoute, Lane]], scope: dict[str, Any]) -> tuple[Lane, Route, dict[str, Any], Any] | None:
         found = self._route_of(scope)
         if found is None:
-            return False
+            return None
         route, params = found
         lane = next((lane for bound, lane in laned if bound is route), None)
         if lane is None:
-            return False
+            return None
         api_key = app_key = ""
         for name, value in scope["headers"]:
             if name == b"dd-api-key":
@@ -152,16 +163,43 @@ class Lanes:
             elif name == b"dd-application-key":
                 app_key = value.decode("latin-1")
         if not api_key or not app_key:
-            return False
+            return None
         principal = self.services.get(GATE).cached_principal(api_key, app_key, lane.permission)
-        if principal is None:
-            return False
-        body = await lane.answer(principal, params, self._clock(), scope.get(BODY, b""))
-        if body is None:
-            return False
+        return None if principal is None else (lane, route, params, principal)
+
+    async def _answer(self, laned: list[tuple[BaseRoute, Lane]], scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        """None once answered here; otherwise the `receive` the app reads the request with."""
+        found = self._lane_of(laned, scope)
+        if found is None:
+            return receive
+        lane, route, params, principal = found
+        scope[STARTED] = time.perf_counter()
+        try:
+            body = await self.guard.checked_body(scope, receive)
+        except Refused as refused:  # the guards inside answer it, in the path's error shape
+            scope[GUARDED] = refused
+            return receive
+        if body is None:  # the client went away
+            return None
+        scope[GUARDED] = body  # checked: the guards inside hand it on without reading it again
+        # Counted once, for the principal's org: the middleware inside reuses the count.
+        charge = scope[CHARGED] = await self.limiter.charge(scope, f"org:{principal.org_id}")
+        if charge is None or not charge.refused:
+            try:
+                answer = await lane.answer(principal, params, self._clock(), body)
+            except Exception:
+                self.observer.record(scope, 500, scope[STARTED])  # the server's error answer follows
+                raise
+            if answer is not None:
+                await self._send(scope, send, route, lane, answer, charge)
+                return None
+        return receive
+
+    async def _send(self, scope: dict[str, Any], send: Any, route: Route, lane: Lane, answer: bytes, charge: Any) -> None:
         scope["route"] = route  # for metrics and the access log, as routing would set it
         self.answered.labels(route.path_format, lane.method).inc()
         await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-length", str(len(body)).encode()), (b"content-type", lane.content_type)]})
-        await send({"type": "http.response.body", "body": body})
-        return True
+            (b"content-length", str(len(answer)).encode()), (b"content-type", lane.content_type),
+            *(charge.headers if charge is not None else ()), VERSION_HEADER]})
+        await send({"type": "http.response.body", "body": answer})
+        self.observer.record(scope, 200, scope[STARTED])

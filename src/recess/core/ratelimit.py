@@ -165,11 +165,23 @@ class _Keys(Protocol):
 KEY_CACHE: Key[_Keys] = Key("key_cache")
 
 
-class RateLimits:
-    """ASGI middleware: count each limited request, refuse it over the limit, add the headers."""
+@dataclass(frozen=True)
+class Charge:
+    """A request counted against a limit: the headers its answer carries, and whether it is over."""
 
-    def __init__(self, app: Any, services: Services, shapes: ErrorShapes) -> None:
-        self.app = app
+    name: str
+    headers: list[tuple[bytes, bytes]]
+    refused: bool
+
+
+CHARGED = "recess.rate_limit"  # scope key: the request was counted already (by a lane), and how
+
+
+class RateLimiter:
+    """Counts requests against their limits: for the middleware below, and for lanes
+    (core.lanes), which answer before it."""
+
+    def __init__(self, services: Services, shapes: ErrorShapes) -> None:
         self.services = services
         self.shapes = shapes
         self.limits = parse_limits(services.settings.rate_limits)
@@ -179,43 +191,37 @@ class RateLimits:
             self.refused.labels(name)
         self._counts: MemoryCounts | SharedCounts | None = None
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        name = classify(scope["method"], scope["path"]) if scope["type"] == "http" else None
+    async def charge(self, scope: dict[str, Any], subject: str | None = None) -> Charge | None:
+        """Count the request; None when no limit applies or it could not be counted (it goes through).
+        `subject`: who it counts for, when the caller knows already (`org:<id>`)."""
+        name = classify(scope["method"], scope["path"])
         limit = self.limits.get(name) if name else None
         if name is None or limit is None:
-            await self.app(scope, receive, send)
-            return
+            return None
         if self._counts is None:  # on the event loop, so made once; the database exists by now
             self._counts = SharedCounts(self.services.db) if self.services.db.is_postgres else MemoryCounts()
         now = time.time()
         end = window_end(now, limit.period)
         # In memory, with the caller's key pair already resolved: counted on the loop, no thread hop.
-        subject = self._subject(scope, name, cached_only=True) if isinstance(self._counts, MemoryCounts) else None
+        if name == "public_status":
+            subject = None  # by address, always
+        elif subject is None and isinstance(self._counts, MemoryCounts):
+            subject = self._subject(scope, name, cached_only=True)
         if subject is not None and isinstance(self._counts, MemoryCounts):
             hits: int | None = self._counts.hit(subject, name, end, now)
         else:
-            hits = await run_in_threadpool(self._hit, self._counts, scope, name, end, now)
+            hits = await run_in_threadpool(self._hit, self._counts, scope, name, end, now, subject)
         if hits is None:
-            await self.app(scope, receive, send)
-            return
-        extra = headers(name, limit, hits, now, end)
-        if hits > limit.count:
+            return None
+        refused = hits > limit.count
+        if refused:
             self.refused.labels(name).inc()
-            response = self.shapes.response(scope["path"], 429, ["Too many requests"])
-            response.raw_headers.extend(extra)
-            await response(scope, receive, send)
-            return
+        return Charge(name, headers(name, limit, hits, now, end), refused)
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-    def _hit(self, counts: MemoryCounts | SharedCounts, scope: dict[str, Any], name: str, end: int, now: float) -> int | None:
+    def _hit(self, counts: MemoryCounts | SharedCounts, scope: dict[str, Any], name: str, end: int, now: float,
+             subject: str | None = None) -> int | None:
         try:
-            return counts.hit(self._subject(scope, name) or "ip:-", name, end, now)
+            return counts.hit(subject or self._subject(scope, name) or "ip:-", name, end, now)
         except Exception:  # a busy or unreachable database: the route itself will say so
             log.debug("could not count a request against rate limit %s", name, exc_info=True)
             return None
@@ -242,3 +248,32 @@ class RateLimits:
                     return f"org:{caller.org_id}"
         client = scope.get("client")
         return f"ip:{client[0] if client else '-'}"
+
+
+class RateLimits:
+    """ASGI middleware: count each limited request, refuse it over the limit, add the headers."""
+
+    def __init__(self, app: Any, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        charge = scope[CHARGED] if CHARGED in scope else await self.limiter.charge(scope)
+        if charge is None:
+            await self.app(scope, receive, send)
+            return
+        if charge.refused:
+            response = self.limiter.shapes.response(scope["path"], 429, ["Too many requests"])
+            response.raw_headers.extend(charge.headers)
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *charge.headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Match, Router
 from starlette.types import Receive, Scope, Send
 
 DEPTH = 3  # literal segments a route is filed under; deeper ones only narrow what is already few
+_KNOWN_PREFIXES = 4096
 
 
 def literal_segments(path_template: str) -> tuple[str, ...]:
@@ -31,6 +32,7 @@ def literal_segments(path_template: str) -> tuple[str, ...]:
 class RouteIndex:
     def __init__(self, routes: Sequence[BaseRoute]) -> None:
         self._filed: dict[tuple[str, ...], list[tuple[int, BaseRoute]]] = {}
+        self._known: dict[tuple[str, ...], list[BaseRoute]] = {}  # candidates by a path's first segments
         for position, route in enumerate(routes):
             template = getattr(route, "path_format", None) or getattr(route, "path", None)
             if not isinstance(template, str):
@@ -39,12 +41,18 @@ class RouteIndex:
 
     def candidates(self, path: str) -> list[BaseRoute]:
         """Routes that could match `path`, in the order the full walk would test them."""
-        segments = path.split("/", DEPTH + 1)[1:DEPTH + 1]
+        segments = tuple(path.split("/", DEPTH + 1)[1:DEPTH + 1])
+        known = self._known.get(segments)
+        if known is not None:
+            return known
         found: list[tuple[int, BaseRoute]] = []
         for depth in range(len(segments) + 1):
-            found += self._filed.get(tuple(segments[:depth]), ())
+            found += self._filed.get(segments[:depth], ())
         found.sort(key=lambda filed: filed[0])
-        return [route for _, route in found]
+        routes = [route for _, route in found]
+        if len(self._known) < _KNOWN_PREFIXES:  # prefixes with an id in them are many: keep the first ones
+            self._known[segments] = routes
+        return routes
 
 
 class IndexedDispatch:
