@@ -152,6 +152,16 @@ def describe(error: dict[str, Any]) -> str:
     return f"Invalid value for {field}: {error.get('msg')}"
 
 
+def unavailable(shapes: ErrorShapes, method: str, path: str, exc: Exception) -> JSONResponse | None:
+    """The 503 for a database that is busy or unreachable (logged); None for any other failure."""
+    reason = database_unavailable(exc)
+    if reason is None:
+        return None
+    # The driver's message only: the statement and its parameters stay out of the log.
+    logging.getLogger("recess").warning("database unavailable on %s %s: %s", method, path, getattr(exc, "orig", None) or exc)
+    return shapes.response(path, 503, [reason], headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def install(app: FastAPI, shapes: ErrorShapes) -> None:
     """Route every failure through `shapes`, so no client ever sees another shape."""
     error_response = shapes.response
@@ -180,13 +190,8 @@ def install(app: FastAPI, shapes: ErrorShapes) -> None:
         return error_response(request.url.path, 500, ["Internal Server Error"])
 
     async def _database(request: Request, exc: Exception) -> JSONResponse:
-        reason = database_unavailable(exc)
-        if reason is None:
-            return _internal(request, exc)
-        # The driver's message only: the statement and its parameters stay out of the log.
-        logging.getLogger("recess").warning("database unavailable on %s %s: %s", request.method, request.url.path,
-                                            getattr(exc, "orig", None) or exc)
-        return error_response(request.url.path, 503, [reason], headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        answer = unavailable(shapes, request.method, request.url.path, exc)
+        return answer if answer is not None else _internal(request, exc)
 
     app.add_exception_handler(DBAPIError, _database)
     app.add_exception_handler(PoolTimeout, _database)

@@ -28,6 +28,7 @@ from prometheus_client import Counter
 from starlette.routing import BaseRoute, Route
 
 from recess.core.application import Key, Services
+from recess.core.errors import unavailable
 from recess.core.guards import GUARDED, Guard, Refused
 from recess.core.observe import STARTED, VERSION_HEADER, Observer
 from recess.core.ratelimit import CHARGED, RateLimiter
@@ -187,9 +188,15 @@ class Lanes:
         if charge is None or not charge.refused:
             try:
                 answer = await lane.answer(principal, params, self._clock(), body)
-            except Exception:
-                self.observer.record(scope, 500, scope[STARTED])  # the server's error answer follows
-                raise
+            except Exception as exc:  # as the route's error handlers answer: 503 for the database, else 500
+                refusal = unavailable(self.limiter.shapes, scope["method"], scope["path"], exc)
+                if refusal is None:
+                    self.observer.record(scope, 500, scope[STARTED])  # the server's error answer follows
+                    raise
+                refusal.raw_headers.extend([*(charge.headers if charge is not None else ()), VERSION_HEADER])
+                await refusal(scope, receive, send)
+                self.observer.record(scope, 503, scope[STARTED])
+                return None
             if answer is not None:
                 await self._send(scope, send, route, lane, answer, charge)
                 return None
