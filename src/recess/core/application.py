@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from fastapi import APIRouter, FastAPI, Request
+from starlette.types import Receive, Scope, Send
 
 from recess import __version__
 from recess.core import clock, errors, openapi, routing
@@ -118,6 +120,19 @@ def _take_over(leadership: Leadership, run_loops: Callable[[], None], standby: W
     return 0.0
 
 
+class App(FastAPI):
+    """FastAPI with the lanes (core.lanes) in front of all of it, FastAPI's own middleware
+    included: a laned request costs only what its answer does."""
+
+    lanes: Any = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.lanes is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.lanes(scope, receive, send)
+
+
 def build(settings: Settings, features: Sequence[Feature], *, description: str) -> FastAPI:
     """The ASGI app: features' routers in list order, their jobs in one scheduler."""
     metrics = Metrics()
@@ -163,7 +178,7 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
             leadership.release()
             db.dispose()
 
-    app = FastAPI(
+    app = App(
         title="recess", version=__version__, description=description, lifespan=lifespan,
         docs_url=None, redoc_url=None,  # openapi.install serves /docs from local assets
         # No OpenTelemetry of FastAPI's own: /metrics and the access log say what recess does, and
@@ -186,8 +201,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     observer = Observer(metrics, settings.access_log)
     app.add_middleware(ObserveRequests, observer=observer)  # sees every answer but the lanes', which they note alike
     from recess.core.lanes import Lanes  # it imports this module (Key, Services)
-    app.add_middleware(Lanes, services=shared, routes=lambda: app.router.routes, clock=clock.now,
-                       guard=guard, limiter=limiter, observer=observer)
+    app.lanes = Lanes(partial(FastAPI.__call__, app), services=shared, routes=lambda: app.router.routes, clock=clock.now,
+                      guard=guard, limiter=limiter, observer=observer)
     for feature in features:
         for router in feature.routers:
             # Its routes as they are (paths whole, no include-time prefix or dependencies):

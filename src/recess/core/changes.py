@@ -98,7 +98,7 @@ class CommittedCounters:
                     self._connection = self._engine.raw_connection()
                     if self._engine.dialect.name == "postgresql":
                         self._connection.dbapi_connection.autocommit = True  # each read sees the latest commit
-                cursor = self._connection.cursor()
+                cursor = self._connection.dbapi_connection.cursor()  # the driver's own: no proxy per read
                 try:
                     cursor.execute(self._sql, (name,))
                     row = cursor.fetchone()

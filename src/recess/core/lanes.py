@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+import logging
 import time
 from threading import Lock
 from typing import Any, Generic, Hashable, Protocol, TypeVar
@@ -35,6 +36,7 @@ from recess.core.ratelimit import CHARGED, RateLimiter
 from recess.core.routing import RouteIndex
 
 T = TypeVar("T")
+log = logging.getLogger("recess")
 
 
 class Principal(Protocol):
@@ -131,9 +133,14 @@ class Lanes:
                 self._bound = self._bind()
             laned = self._bound.get(scope["method"]) if self._bound else None
             if laned:
-                receive = await self._answer(laned, scope, receive, send)
+                try:
+                    receive = await self._answer(laned, scope, receive, send)
+                except Exception as exc:  # FastAPI's handlers are behind: answer as they would
+                    await self._failed(scope, receive, send, exc)
+                    return
                 if receive is None:
                     return
+                scope.pop("route", None)  # handed on: routing says which route, as for any request
         await self.app(scope, receive, send)
 
     def _route_of(self, scope: dict[str, Any]) -> tuple[Route, dict[str, Any]] | None:
@@ -175,6 +182,7 @@ class Lanes:
             return receive
         lane, route, params, principal = found
         scope[STARTED] = time.perf_counter()
+        scope["route"] = route  # for metrics and the access log, as routing would set it
         try:
             body = await self.guard.checked_body(scope, receive)
         except Refused as refused:  # the guards inside answer it, in the path's error shape
@@ -188,10 +196,9 @@ class Lanes:
         if charge is None or not charge.refused:
             try:
                 answer = await lane.answer(principal, params, self._clock(), body)
-            except Exception as exc:  # as the route's error handlers answer: 503 for the database, else 500
+            except Exception as exc:  # as the route's error handlers answer: 503 for the database
                 refusal = unavailable(self.limiter.shapes, scope["method"], scope["path"], exc)
                 if refusal is None:
-                    self.observer.record(scope, 500, scope[STARTED])  # the server's error answer follows
                     raise
                 refusal.raw_headers.extend([*(charge.headers if charge is not None else ()), VERSION_HEADER])
                 await refusal(scope, receive, send)
@@ -202,8 +209,14 @@ class Lanes:
                 return None
         return receive
 
+    async def _failed(self, scope: dict[str, Any], receive: Any, send: Any, exc: Exception) -> None:
+        log.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc)
+        answer = self.limiter.shapes.response(scope["path"], 500, ["Internal Server Error"])
+        answer.raw_headers.append(VERSION_HEADER)
+        await answer(scope, receive, send)
+        self.observer.record(scope, 500, scope.get(STARTED) or time.perf_counter())
+
     async def _send(self, scope: dict[str, Any], send: Any, route: Route, lane: Lane, answer: bytes, charge: Any) -> None:
-        scope["route"] = route  # for metrics and the access log, as routing would set it
         self.answered.labels(route.path_format, lane.method).inc()
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-length", str(len(answer)).encode()), (b"content-type", lane.content_type),
