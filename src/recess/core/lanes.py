@@ -5,23 +5,24 @@ and building Request and Response objects cost more than the lookup itself; Fast
 one process at ~5,000 answers a second on this kind of machine. A lane answers a request of its
 route only when the request is plain: no query string, a key pair already in the key cache that
 holds the lane's permission, and an answer the lane can give. Anything else (a bad id, a 404,
-an unknown key, `?include=`) goes on to the app unchanged, so a lane has no error path of its
-own and every refusal is the route's. The lane's body is built by the route's own functions.
+an unknown key, `?include=`) goes on to the app unchanged, so a lane refuses nothing itself:
+every refusal is the route's. The lane's body is built by the route's own functions.
 
-A lane is bound to a route of the app (`Lane.route`, by method and path template): it matches
-with that route's own pattern, and only where the full route walk would pick that route too.
-Lanes sit outermost, so a laned request passes no other middleware; they apply the same request
-guards, rate limit and observation (metrics, access log, version header) through the objects
-those middlewares use, and a request handed on is not counted twice.
+A lane is bound to a route of the app (by method and path template): it matches with that
+route's own pattern, and only where the full route walk would pick that route too. Lanes sit in
+front of FastAPI itself (core.application.App), so a laned request passes no middleware; they
+apply the same request guards, rate limit and observation (metrics, access log, version
+header) through the objects those middlewares use, a request handed on is not checked or
+counted twice, and a lane that fails answers as the error handlers would (503 for an
+unavailable database, else 500 in the path's error shape).
 """
-
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-import logging
-import time
 from threading import Lock
 from typing import Any, Generic, Hashable, Protocol, TypeVar
 
@@ -97,7 +98,7 @@ class KeptAnswers(Generic[T]):
 
 
 class Lanes:
-    """ASGI middleware, outermost: a plain request of a laned route is answered here, with the
+    """ASGI app in front of FastAPI's: a plain request of a laned route is answered here, with the
     same request guards, rate limit and observation as any other; others go on."""
 
     def __init__(self, app: Any, services: Services, routes: Callable[[], Sequence[BaseRoute]],
