@@ -20,6 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from recess.downtimes.decisions import KeptDecisions
+from recess.downtimes.matches import MonitorMatches
 from recess.downtimes.matching import DowntimeIndex, Entry, Group, entry_of, group_of, monitor_tag_set
 
 BASE = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # two days before Paris changes its clocks
@@ -173,6 +174,18 @@ def check(index: DowntimeIndex, live: dict[int, Entry], q: Question, kept: KeptD
     last = (until - timedelta(microseconds=1)) if until is not None else q.now + timedelta(days=400)
     for later in (q.now + (last - q.now) / 2, last):
         assert brute_matches_for_monitor(live, dataclasses.replace(q, now=later)) == got_all, (q, later)
+    if kept is not None and q.groups:
+        # Every group was decided just above: a monitor's matches put together from those kept
+        # decisions are the same answer, holding until the instant they name.
+        matches = MonitorMatches(index, decisions=kept)
+        decided = matches._from_decisions(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)
+        assert decided is not None, q
+        assert [(e.id, covered) for e, covered in decided[0]] == got_all, q
+        until = decided[1]
+        assert until is None or until > q.now
+        last = (until - timedelta(microseconds=1)) if until is not None else q.now + timedelta(days=400)
+        for later in (q.now + (last - q.now) / 2, last):
+            assert brute_matches_for_monitor(live, dataclasses.replace(q, now=later)) == got_all, (q, later)
 
 
 # --- the properties -------------------------------------------------------------------------------

@@ -23,12 +23,20 @@ class KeptDecisions:
         self.size = size
         self._kept: dict[tuple[object, ...], _Kept] = {}
 
+    def kept(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group,
+             now: datetime) -> tuple[list[Entry], datetime | None] | None:
+        """The decision kept for this group that still holds at `now`, and until when; None if none."""
+        kept = self._kept.get((org_id, monitor_id, monitor_tags, group.name, group.terms))
+        if kept is not None and kept[0] == self.index.version and kept[1] <= now and (kept[2] is None or now < kept[2]):
+            return kept[3], kept[2]
+        return None
+
     def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
         """`DowntimeIndex.matching`, kept."""
         which = (org_id, monitor_id, monitor_tags, group.name, group.terms)
-        kept = self._kept.get(which)
-        if kept is not None and kept[0] == self.index.version and kept[1] <= now and (kept[2] is None or now < kept[2]):
-            return kept[3]
+        kept = self.kept(org_id, monitor_id, monitor_tags, group, now)
+        if kept is not None:
+            return kept[0]
         version = self.index.version  # read first: a change while deciding makes the next decision afresh
         found, until = self.index.matching_until(org_id, monitor_id, monitor_tags, group, now)
         if len(self._kept) >= self.size:
