@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, object_session
 
 from recess.core import changes
 from recess.core.ids import time_uuid
-from recess.downtimes.model import Downtime, Occurrence, V1Id
+from recess.downtimes.model import Downtime, Occurrence
 from recess.downtimes.rules import Fields, next_end, schedule_of
 
 _FIELD_NAMES = tuple(Fields.__dataclass_fields__)
@@ -29,10 +29,7 @@ def fields_of(row: Downtime) -> Fields:
 
 def allocate_id(session: Session) -> int:
     """A new v1 integer id, unique across downtimes and occurrences."""
-    slot = V1Id()
-    session.add(slot)
-    session.flush()
-    return slot.id
+    return new_v1_ids(session.connection(), 1)[0]
 
 
 def _new_values(v1_id: int, org_id: int, user_id: int, fields: Fields, now: datetime, api_version: int,
@@ -74,7 +71,7 @@ _NEW_V1_IDS = {  # `count` new rows in one statement, as each backend numbers th
 
 
 def new_v1_ids(connection: Connection, count: int) -> list[int]:
-    """`count` new v1 ids (`allocate_id` for several at once)."""
+    """`count` new v1 ids, unique across downtimes and occurrences, in one statement."""
     sql = text(_NEW_V1_IDS[connection.dialect.name])
     return sorted(int(v1_id) for v1_id in connection.execute(sql, {"count": count}).scalars())
 
