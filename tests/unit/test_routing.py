@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, Route
 
 from recess.app import create_app
 from recess.core.routing import RouteIndex, literal_segments
@@ -61,6 +61,25 @@ def test_every_route_is_found_as_the_full_walk_finds_it(routes: list[BaseRoute])
             assert _indexed(index, scope) == _walk(routes, scope), (method, path)
             tried += 1
     assert tried > 500
+
+
+def test_route_for_names_the_full_walks_route_and_its_parameters(routes: list[BaseRoute]) -> None:
+    """What lanes (core.lanes) bind to: the full match the walk finds, never a partial one."""
+    index = RouteIndex(routes)
+    paths = {_example(getattr(r, "path_format", None) or getattr(r, "path")) for r in routes} | {"/nothing", "/api/v2"}
+    found = 0
+    for path in sorted(paths):
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            scope = _scope(method, path)
+            route, match = _walk(routes, scope)
+            got = index.route_for(path, method)
+            if match is Match.FULL and isinstance(route, Route):
+                assert got is not None and got[0] is route, (method, path)
+                assert got[1] == route.matches(scope)[1]["path_params"], (method, path)
+                found += 1
+            else:
+                assert got is None, (method, path)
+    assert found > 100
 
 
 def test_a_request_tests_few_routes(routes: list[BaseRoute]) -> None:

@@ -201,7 +201,7 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
     observer = Observer(metrics, settings.access_log)
     app.add_middleware(ObserveRequests, observer=observer)  # sees every answer but the lanes', which they note alike
     from recess.core.lanes import Lanes  # it imports this module (Key, Services)
-    app.lanes = Lanes(partial(FastAPI.__call__, app), services=shared, routes=lambda: app.router.routes, clock=clock.now,
+    app.lanes = Lanes(partial(FastAPI.__call__, app), services=shared, router=app.router, clock=clock.now,
                       guard=guard, limiter=limiter, observer=observer)
     for feature in features:
         for router in feature.routers:

@@ -20,21 +20,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 from typing import Any, Generic, Hashable, Protocol, TypeVar
 
 from prometheus_client import Counter
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, Router
 
 from recess.core.application import Key, Services
 from recess.core.errors import unavailable
 from recess.core.guards import GUARDED, Guard, Refused
 from recess.core.observe import STARTED, VERSION_HEADER, Observer
 from recess.core.ratelimit import CHARGED, RateLimiter
-from recess.core.routing import RouteIndex
+from recess.core.routing import RouteIndex, index_of
 
 T = TypeVar("T")
 log = logging.getLogger("recess")
@@ -101,11 +101,11 @@ class Lanes:
     """ASGI app in front of FastAPI's: a plain request of a laned route is answered here, with the
     same request guards, rate limit and observation as any other; others go on."""
 
-    def __init__(self, app: Any, services: Services, routes: Callable[[], Sequence[BaseRoute]],
+    def __init__(self, app: Any, services: Services, router: Router,
                  clock: Callable[[], datetime], guard: Guard, limiter: RateLimiter, observer: Observer) -> None:
         self.app = app
         self.services = services
-        self._routes = routes
+        self._router = router
         self._clock = clock
         self.guard = guard
         self.limiter = limiter
@@ -117,7 +117,7 @@ class Lanes:
                                 ["route", "method"], registry=services.metrics.registry)
 
     def _bind(self) -> dict[str, list[tuple[BaseRoute, Lane]]]:
-        routes = list(self._routes())
+        routes = list(self._router.routes)
         by_template = {(method, getattr(r, "path", None)): r for r in routes for method in (getattr(r, "methods", None) or ())}
         bound: dict[str, list[tuple[BaseRoute, Lane]]] = {}
         for lane in self.services.lanes:
@@ -125,7 +125,7 @@ class Lanes:
             if route is None:
                 raise RuntimeError(f"lane {lane.method} {lane.path} has no route")
             bound.setdefault(lane.method, []).append((route, lane))
-        self._index = RouteIndex(routes)
+        self._index = index_of(self._router)  # the router's own: the same route wins here as there
         return bound
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -144,21 +144,9 @@ class Lanes:
                 scope.pop("route", None)  # handed on: routing says which route, as for any request
         await self.app(scope, receive, send)
 
-    def _route_of(self, scope: dict[str, Any]) -> tuple[Route, dict[str, Any]] | None:
-        """The route the full walk would pick (the first whose pattern and method match)."""
-        assert self._index is not None
-        path, method = scope["path"], scope["method"]
-        for route in self._index.candidates(path):
-            if not isinstance(route, Route):  # a mount or a websocket route: the app's router decides
-                return None
-            match = route.path_regex.match(path)
-            if match is not None and method in (route.methods or ()):
-                convertors = route.param_convertors
-                return route, {name: convertors[name].convert(value) for name, value in match.groupdict().items()}
-        return None
-
     def _lane_of(self, laned: list[tuple[BaseRoute, Lane]], scope: dict[str, Any]) -> tuple[Lane, Route, dict[str, Any], Any] | None:
-        found = self._route_of(scope)
+        assert self._index is not None
+        found = self._index.route_for(scope["path"], scope["method"])
         if found is None:
             return None
         route, params = found

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.routing import BaseRoute, Match, Router
+from typing import Any
+
+from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import Receive, Scope, Send
 
 DEPTH = 3  # literal segments a route is filed under; deeper ones only narrow what is already few
@@ -55,6 +57,20 @@ class RouteIndex:
         return routes
 
 
+    def route_for(self, path: str, method: str) -> tuple[Route, dict[str, Any]] | None:
+        """The route the full walk would answer `method` `path` with, and its path parameters:
+        the first whose pattern and method match. None when that is not a plain HTTP route
+        (the router decides then) or none matches."""
+        for route in self.candidates(path):
+            if not isinstance(route, Route):  # a mount or a websocket route
+                return None
+            match = route.path_regex.match(path)
+            if match is not None and method in (route.methods or ()):
+                convertors = route.param_convertors
+                return route, {name: convertors[name].convert(value) for name, value in match.groupdict().items()}
+        return None
+
+
 class IndexedDispatch:
     """The router's dispatch through a `RouteIndex`; the router itself handles the rest."""
 
@@ -83,6 +99,12 @@ class IndexedDispatch:
             await route.handle(scope, receive, send)
             return
         await self.fallback(scope, receive, send)
+
+
+def index_of(router: Router) -> RouteIndex:
+    """The index the router dispatches through (`install`), or one of its routes as they are now."""
+    stack = router.middleware_stack
+    return stack.index if isinstance(stack, IndexedDispatch) else RouteIndex(router.routes)
 
 
 def install(router: Router) -> None:
