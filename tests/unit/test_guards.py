@@ -124,6 +124,20 @@ def test_escaped_nul_and_surrogates_in_bodies_are_refused() -> None:
     assert "lone surrogate" in refusal(guards.check_body, b'{"name": "\\ud800"}').message
 
 
+def test_integers_past_int64_in_bodies_are_refused_even_where_orjson_reads_a_float() -> None:
+    # orjson reads 2**64 as a float: the guard must still see the integer the route would.
+    for number in (2**63, 2**64, -(2**63) - 1, 10**30):
+        body = b'{"data": {"monitor_id": %d}}' % number
+        assert "outside the 64-bit integer range" in refusal(guards.check_body, body).message
+    guards.check_body(b'{"data": {"monitor_id": %d, "other": %d}}' % (2**63 - 1, -(2**63)))
+    guards.check_body(b'{"ratio": 0.12345678901234567890123}')  # many digits, but a float
+
+
+def test_an_escaped_nul_in_a_key_is_refused() -> None:
+    assert "Invalid key in data: NUL" in refusal(guards.check_body, b'{"data": {"k\\u0000": 1}}').message
+    guards.check_body(b'{"path": "C:\\\\u0000"}')  # an escaped backslash, then text: no NUL
+
+
 def test_a_surrogate_pair_is_one_character_and_passes() -> None:
     guards.check_body(b'{"name": "\\ud83d\\ude00"}')
 
