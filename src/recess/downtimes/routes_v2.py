@@ -17,7 +17,7 @@ from recess.core.errors import ApiError, bad_request
 from recess.core.params import uuid_id
 from recess.core.limits import INT64_MAX
 from recess.core.http import database, json, no_content
-from recess.core.jsonapi import Document, Resource, parse_include
+from recess.core.jsonapi import parse_include
 from recess.downtimes import live, rules, service, store
 from recess.downtimes import schemas_v2 as wire
 from recess.downtimes.matches import downtime_index
@@ -41,22 +41,21 @@ def _status(row: DowntimeRow, now: datetime) -> str:
     return rules.status(row.canceled, rules.schedule_of(row.start, row.end, row.timezone, row.recurrences), now)
 
 
-Downtime = Resource[dict[str, Any]]
-
-
 def _documents(session: Any, rows: list[Any], now: datetime, include: set[str] | None,
-               users: dict[int, Any] | None = None) -> tuple[list[Downtime], list[Downtime]]:
+               users: dict[int, Any] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Resources for `rows`; with `include` not None, relationships and the included resources
-    (the creators read from `session` unless given in `users`)."""
+    (the creators read from `session` unless given in `users`). Plain JSON values, not
+    `Resource` models: building and dumping models was most of a create's rendering (the
+    models in answers.py still describe these for /openapi.json)."""
     if users is None:
         users = accounts.users_by_id(session, {r.created_by for r in rows}) if include is not None else {}
-    data: list[Downtime] = []
-    included: dict[tuple[str, str | int], Downtime] = {}  # each once, in first-seen order
+    data: list[dict[str, Any]] = []
+    included: dict[tuple[str, str | int], dict[str, Any]] = {}  # each once, in first-seen order
     for row in rows:
-        doc = Downtime(type="downtime", id=row.uuid, attributes=wire.attributes(row, _status(row, now), now))
+        doc = {"id": row.uuid, "type": "downtime", "attributes": wire.attributes(row, _status(row, now), now)}
         if include is not None:
             creator = users[row.created_by]
-            doc.relationships = wire.relationships(row, creator.uuid)
+            doc["relationships"] = wire.relationships(row, creator.uuid)
             if "created_by" in include:
                 included.setdefault(("users", creator.uuid), wire.user_document(creator))
         data.append(doc)
@@ -67,12 +66,15 @@ def _documents(session: Any, rows: list[Any], now: datetime, include: set[str] |
     return data, list(included.values())
 
 
+def _document(data: Any, included: list[dict[str, Any]], include: set[str] | None, **members: Any) -> dict[str, Any]:
+    """A top-level document; `included` is a member whenever includes were asked for."""
+    return {"data": data, **members, **({"included": included} if include is not None else {})}
+
+
 def single(session: Any, row: Any, now: datetime, include: set[str] | None,
            users: dict[int, Any] | None = None) -> dict[str, Any]:
     data, included = _documents(session, [row], now, include, users)
-    if include is not None:
-        return Document(data=data[0], included=included).body()
-    return Document(data=data[0]).body()
+    return _document(data[0], included, include)
 
 
 @router.get("", summary="Get all downtimes")
@@ -97,10 +99,7 @@ def list_downtimes(
             page, total = store.page(session, principal.org_id, page_offset, page_limit)
         rows = list(page)
         data, included = _documents(session, rows, now, wanted or None)
-    meta = {"page": {"total_filtered_count": total}}
-    if wanted:
-        return json(Document(data=data, meta=meta, included=included).body())
-    return json(Document(data=data, meta=meta).body())
+    return json(_document(data, included, wanted or None, meta={"page": {"total_filtered_count": total}}))
 
 
 @router.post("", summary="Schedule a downtime", status_code=200)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-from recess.core.jsonapi import Relationship, Request, RequestData, Resource, relation
+from recess.core.jsonapi import Request, RequestData
 from recess.core.limits import ITEMS, Instant, ShortText, StrictInt64, Tags, Text
 from recess.core.timefmt import iso_micro, to_utc
 from recess.downtimes.rules import schedule_of
@@ -135,19 +135,23 @@ def attributes(row: Any, status: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def relationships(row: Any, creator_uuid: str) -> dict[str, Relationship]:
+def _to(target: str | None, kind: str) -> dict[str, Any]:
+    return {"data": None if target is None else {"id": target, "type": kind}}
+
+
+def relationships(row: Any, creator_uuid: str) -> dict[str, Any]:
     return {
-        "created_by": relation(creator_uuid, "users"),
-        "monitor": relation(str(row.monitor_id) if row.monitor_id is not None else None, "monitors"),
+        "created_by": _to(creator_uuid, "users"),
+        "monitor": _to(str(row.monitor_id) if row.monitor_id is not None else None, "monitors"),
     }
 
 
-def user_document(user: Any) -> Resource[dict[str, Any]]:
+def user_document(user: Any) -> dict[str, Any]:
     digest = hashlib.md5(user.email.strip().lower().encode(), usedforsecurity=False).hexdigest()
-    return Resource(
-        type="users",
-        id=user.uuid,
-        attributes={
+    return {
+        "id": user.uuid,
+        "type": "users",
+        "attributes": {
             "name": user.name,
             "handle": user.email,
             "created_at": iso_micro(user.created_at),
@@ -161,8 +165,8 @@ def user_document(user: Any) -> Resource[dict[str, Any]]:
             "allowed_login_methods": [],
             "status": "Disabled" if user.disabled else "Active",
         },
-    )
+    }
 
 
-def monitor_document(monitor_id: int, name: str) -> Resource[dict[str, Any]]:
-    return Resource(type="monitors", id=monitor_id, attributes={"name": name})
+def monitor_document(monitor_id: int, name: str) -> dict[str, Any]:
+    return {"id": monitor_id, "type": "monitors", "attributes": {"name": name}}
