@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property, lru_cache, partial
+from functools import lru_cache, partial
 from threading import RLock
 from typing import Any
 
@@ -41,9 +41,11 @@ def _matcher(scope: str) -> Callable[[TagIndex], bool]:
     return compile_matcher(parse(scope))
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
-    """A downtime as matching sees it."""
+    """A downtime as matching sees it. Slotted: a decision reads ~20 of 100,000 entries, and
+    fewer memory lines an entry is fewer cache misses (a decision at 100,000 took 2.5 times
+    as long as at 1,000 with the same candidates)."""
 
     id: int
     uuid: str
@@ -62,6 +64,13 @@ class Entry:
     # (computed at, valid until or None, the window): the window stands for every instant in
     # between; one tuple so that threads sharing the entry never mix two computations.
     _cache: tuple[datetime, datetime | None, Window] | None = field(default=None, repr=False)
+    any_monitor: bool = field(init=False, repr=False, compare=False)  # see __post_init__
+    # The scope's test, built the first time a group is tested against it (see _shape).
+    _covers: Callable[[TagIndex], bool] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Applies to every monitor: no monitor id; no monitor tags, or `*` among them.
+        self.any_monitor = self.monitor_id is None and (not self.monitor_tags or "*" in self.monitor_tags)
 
     @property
     def matcher(self) -> Callable[[TagIndex], bool]:
@@ -108,16 +117,14 @@ class Entry:
     def applies_to_monitor(self, monitor_id: int, monitor_tags: frozenset[str]) -> bool:
         if self.monitor_id is not None:
             return self.monitor_id == monitor_id
-        tags = self.monitor_tags or frozenset({"*"})
-        return "*" in tags or tags <= monitor_tags
-
-    @cached_property
-    def _covers(self) -> Callable[[TagIndex], bool]:
-        clauses = _shape(self.scope)[2]  # simple scopes need no compiled matcher
-        return partial(clauses_match, clauses) if clauses is not None else _matcher(self.scope)
+        return self.any_monitor or (self.monitor_tags is not None and self.monitor_tags <= monitor_tags)
 
     def covers(self, group_tags: TagIndex) -> bool:
-        return self._covers(group_tags)
+        covers = self._covers
+        if covers is None:
+            clauses = _shape(self.scope)[2]  # simple scopes need no compiled matcher
+            covers = self._covers = partial(clauses_match, clauses) if clauses is not None else _matcher(self.scope)
+        return covers(group_tags)
 
     def renotifies(self, how: str, group_state: str) -> bool:
         """Whether ending `how` ("expired" | "canceled") notifies a covered group in `group_state` again."""
@@ -177,7 +184,7 @@ class DowntimeIndex:
     def __init__(self) -> None:
         self._entries: dict[int, Entry] = {}
         self._filed: dict[int, tuple[int, Key]] = {}
-        self._buckets: dict[tuple[int, Key], set[int]] = {}
+        self._buckets: dict[tuple[int, Key], dict[int, Entry]] = {}  # the entries themselves: no look-up by id
         self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
         self._by_monitor: dict[tuple[int, int], int] = {}  # (org, monitor id) -> its own downtimes filed
         # Per org, the sorted starts and ends of its one-time entries: how many are active at an
@@ -214,7 +221,7 @@ class DowntimeIndex:
                     insort(self._ends.setdefault(entry.org_id, []), bounds.end)
             where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b, ())))
             self._filed[entry.id] = where
-            self._buckets.setdefault(where, set()).add(entry.id)
+            self._buckets.setdefault(where, {})[entry.id] = entry
             if entry.monitor_id is not None:
                 mine = (entry.org_id, entry.monitor_id)
                 self._by_monitor[mine] = self._by_monitor.get(mine, 0) + 1
@@ -243,7 +250,7 @@ class DowntimeIndex:
             if where is not None:
                 bucket = self._buckets.get(where)
                 if bucket is not None:
-                    bucket.discard(downtime_id)
+                    bucket.pop(downtime_id, None)
 
     def recurring_active(self, org_id: int, now: datetime) -> list[int]:
         """Ids of the org's recurring downtimes inside an occurrence at `now`.
@@ -291,7 +298,7 @@ class DowntimeIndex:
         if self._by_monitor.get((org_id, monitor_id)):  # most monitors have no downtime of their own
             keys += [("m", monitor_id, *term) for term in terms]
         with self._lock:
-            return [(self._entries[i], wanted) for wanted in keys for i in self._buckets.get((org_id, wanted), ())]
+            return [(entry, wanted) for wanted in keys for entry in self._buckets.get((org_id, wanted), {}).values()]
 
     def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:
         terms = {(key, value) for group in groups for key, values in group.tags.items() for value in values}
@@ -304,15 +311,30 @@ class DowntimeIndex:
     def matching_until(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group,
                        now: datetime) -> tuple[list[Entry], datetime | None]:
         """`matching`, and the first instant after `now` at which the answer can change by time
-        alone (a downtime it looked at starts or stops; None: never)."""
+        alone (a downtime it looked at starts or stops; None: never).
+
+        Written out rather than through Entry's methods: this is the muter's loop, ~20
+        candidates a decision. A scope several candidates share is tested once."""
         found, until = [], None
+        tags = group.tags
+        covered: dict[str, bool] = {}
         for entry in self._candidates(org_id, monitor_id, monitor_tags, (group,)):
-            if not entry.applies_to_monitor(monitor_id, monitor_tags) or not entry.covers(group.tags):
+            if entry.monitor_id is not None:
+                if entry.monitor_id != monitor_id:
+                    continue
+            elif not entry.any_monitor and not (entry.monitor_tags is not None and entry.monitor_tags <= monitor_tags):
                 continue
-            edge = entry.changes_after(now)
-            if edge is not None and (until is None or edge < until):
+            covers = covered.get(entry.scope)
+            if covers is None:
+                covers = covered[entry.scope] = entry.covers(tags)
+            if not covers:
+                continue
+            window = entry.window(now)
+            start, end = window.start, window.end
+            edge = start if now < start else end
+            if edge is not None and edge > now and (until is None or edge < until):
                 until = edge
-            if entry.active_at(now):
+            if start <= now and (end is None or now < end) and not entry.canceled:
                 found.append(entry)
         return found, until
 
