@@ -178,7 +178,7 @@ def check(index: DowntimeIndex, live: dict[int, Entry], q: Question, kept: KeptD
         # Every group was decided just above: a monitor's matches put together from those kept
         # decisions are the same answer, holding until the instant they name.
         matches = MonitorMatches(index, decisions=kept)
-        decided = matches._from_decisions(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)
+        decided = matches._from_decisions(q.org_id, q.monitor_id, q.monitor_tags, [(g.name, g.terms) for g in q.groups], q.now)
         assert decided is not None, q
         assert [(e.id, covered) for e, covered in decided[0]] == got_all, q
         until = decided[1]

@@ -55,11 +55,13 @@ class MonitorMatches:
         kept = self._kept.get(which)
         if kept is not None and kept.depends_on == depends_on and kept.since <= now and (kept.until is None or now < kept.until):
             return kept.found
-        groups = [_group(name, text) for name, text in monitors.group_tag_texts(session, monitor.id)]
+        named = [(name, _terms(text)) for name, text in monitors.group_tag_texts(session, monitor.id)]
         tags = monitor_tag_set(monitor.tags)
-        decided = self._from_decisions(monitor.org_id, monitor.id, tags, groups, now)
-        found, until = decided if decided is not None else self.index.matches_for_monitor_until(
-            monitor.org_id, monitor.id, tags, groups, now)
+        decided = self._from_decisions(monitor.org_id, monitor.id, tags, named, now)
+        if decided is None:
+            groups = [_group(name, terms) for name, terms in named]
+            decided = self.index.matches_for_monitor_until(monitor.org_id, monitor.id, tags, groups, now)
+        found, until = decided
         with self._lock:
             if len(self._kept) >= self.size:
                 self._kept.clear()
@@ -67,34 +69,45 @@ class MonitorMatches:
         return found
 
 
-    def _from_decisions(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: list[Group],
-                        now: datetime) -> tuple[Found, datetime | None] | None:
+    def _from_decisions(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str],
+                        named: list[tuple[str, tuple[str, ...]]], now: datetime) -> tuple[Found, datetime | None] | None:
         """The monitor's matches put together from its groups' kept mute decisions, when every
-        group has one that holds now (check runs decide each group as they arrive, so the first
-        read after them need not match afresh); None otherwise. The same answer as
-        `DowntimeIndex.matches_for_monitor_until`: by window start and id, `["*"]` for a `*` scope."""
-        if self.decisions is None or not groups:
+        group (name, tags as given) has one that holds now (check runs decide each group as
+        they arrive, so the first read after them need not match afresh); None otherwise. The
+        same answer as `DowntimeIndex.matches_for_monitor_until`: by window start and id,
+        `["*"]` for a `*` scope."""
+        if self.decisions is None or not named:
             return None
+        kept_for = self.decisions.kept
         covered: dict[int, tuple[Entry, list[str]]] = {}
         until: datetime | None = None
-        for group in groups:
-            kept = self.decisions.kept(org_id, monitor_id, monitor_tags, group, now)
+        for name, terms in named:
+            kept = kept_for(org_id, monitor_id, monitor_tags, name, terms, now)
             if kept is None:
                 return None
             entries, group_until = kept
             if group_until is not None and (until is None or group_until < until):
                 until = group_until
             for entry in entries:
-                covered.setdefault(entry.id, (entry, []))[1].append(group.name)
-        found = [(entry, ["*"] if entry.match_all else names) for entry, names in covered.values()]
-        found.sort(key=lambda match: (match[0].window(now).start, match[0].id))
-        return found, until
+                found = covered.get(entry.id)
+                if found is None:
+                    covered[entry.id] = (entry, [name])
+                else:
+                    found[1].append(name)
+        ordered = sorted(covered.values(), key=lambda match: (match[0].window(now).start, match[0].id))
+        return [(entry, ["*"] if entry.match_all else names) for entry, names in ordered], until
 
 
 @lru_cache(maxsize=262144)
-def _group(name: str, tags_text: str) -> Group:
-    # Most groups keep their tags: parsing and indexing them once saves half of a cold match.
-    return group_of(name, orjson.loads(tags_text))
+def _terms(tags_text: str) -> tuple[str, ...]:
+    # Most groups keep their tags: each stored text is parsed once.
+    return tuple(orjson.loads(tags_text))
+
+
+@lru_cache(maxsize=262144)
+def _group(name: str, terms: tuple[str, ...]) -> Group:
+    # Indexed only when a group is matched afresh, and then once: that was half of a cold match.
+    return group_of(name, terms)
 
 
 MATCHES: Key[MonitorMatches] = Key("monitor_matches")  # provided by the downtimes feature
