@@ -19,13 +19,12 @@ class Downtime(Base):
     __tablename__ = "downtimes"
     __table_args__ = (
         Index("ix_downtimes_org_created", "org_id", "created", "id"),
-        Index("ix_downtimes_modified", "modified"),
         Index("ix_downtimes_change_seq", "change_seq"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))  # indexed first in ix_downtimes_org_created
     api_version: Mapped[int] = mapped_column(SmallInteger)  # the API that created it: 1 or 2
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
