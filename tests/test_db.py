@@ -1,15 +1,20 @@
-"""Storage: read transactions see one snapshot on every backend."""
+"""Storage: read transactions see one snapshot on every backend; statements run on the driver
+store what SQLAlchemy would."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table, bindparam, func, insert, select, update
+
+from sqlalchemy.dialects import sqlite
 
 from recess.accounts import store as accounts
 from recess.accounts.model import Org
-from recess.core.db import Database, normalize_url
+from recess.core.db import Database, UTCDateTime, normalize_url
+from recess.core.driver import DriverStatement
 from tests.conftest import BACKENDS, pg_database_for
 
 
@@ -38,3 +43,61 @@ def test_plain_urls_get_recess_drivers() -> None:
     assert normalize_url("sqlite:///x.db") == "sqlite+pysqlite:///x.db"
     with pytest.raises(ValueError):
         normalize_url("mysql://u@h/d")
+
+
+# --- statements run on the driver (core.driver) ---------------------------------------------------
+
+_SAMPLES = Table(
+    "driver_samples", MetaData(),
+    Column("id", Integer, primary_key=True), Column("at", UTCDateTime()), Column("doc", JSON),
+    Column("flag", Boolean), Column("name", String(40)),
+)
+
+
+def test_a_driver_statement_stores_what_sqlalchemy_would(db: Database) -> None:
+    """Written through the driver or through SQLAlchemy, rows read back the same: datetimes in
+    any zone as UTC, JSON (a None as JSON null), booleans, text."""
+    at = datetime(2026, 12, 1, 17, 44, 8, 139285, tzinfo=timezone(timedelta(hours=5)))
+    rows = [{"id": 1, "at": at, "doc": {"a": [1, "x"]}, "flag": True, "name": "é"},
+            {"id": 2, "at": None, "doc": None, "flag": False, "name": "b"}]
+    with db.writing() as connection:
+        _SAMPLES.create(connection)
+        DriverStatement(insert(_SAMPLES)).many(connection, rows)
+        connection.execute(insert(_SAMPLES), [dict(row, id=row["id"] + 10) for row in rows])
+    try:
+        with db.writing() as connection:
+            stored = {row.id: row[1:] for row in connection.execute(select(_SAMPLES))}
+            raw = {row.id: row[1:] for row in connection.execute(select(_SAMPLES.c.id, _SAMPLES.c.at.cast(String), _SAMPLES.c.doc.cast(String)))}
+            found = DriverStatement(select(_SAMPLES).where(_SAMPLES.c.id == bindparam("id"))).objects(connection, {"id": 1})
+        assert stored[1] == stored[11] and stored[2] == stored[12]
+        assert raw[1] == raw[11] and raw[2] == raw[12]  # the very same stored text
+        assert stored[1][0] == at.astimezone(UTC) and stored[2][1] is None
+        [one] = found
+        assert (one.at, one.doc, one.flag, one.name) == (at.astimezone(UTC), {"a": [1, "x"]}, True, "é")
+    finally:
+        with db.writing() as connection:
+            _SAMPLES.drop(connection)
+
+
+def test_a_driver_statement_keeps_the_values_it_holds_and_wants_every_other(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'counters.db'}")
+    counters = Table("counters", MetaData(), Column("name", String(10), primary_key=True), Column("value", Integer))
+    raise_one = DriverStatement(update(counters).where(counters.c.name == bindparam("counter"))
+                                .values(value=counters.c.value + 1).returning(counters.c.value))
+    with db.writing() as connection:
+        counters.create(connection)
+        connection.execute(insert(counters), {"name": "a", "value": 41})
+        assert raise_one.rows(connection, {"counter": "a"}) == [(42,)]
+        with pytest.raises(KeyError):
+            raise_one.rows(connection, {})
+
+
+@pytest.mark.parametrize("at", [datetime(2026, 12, 1, 12, 44, 8, 139285, tzinfo=UTC), datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+                                datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=-7))), datetime(2026, 1, 1)])
+def test_utc_datetimes_are_written_as_sqlalchemys_own_sqlite_text(at: datetime) -> None:
+    dialect = sqlite.dialect()
+    sqlalchemys = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    ours = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert sqlalchemys is not None and ours is not None
+    naive_utc = at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+    assert ours(at) == sqlalchemys(naive_utc) and ours(None) is None

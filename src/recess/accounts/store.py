@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from recess.accounts.model import ApiKey, AppKey, Org, User
 from recess.accounts.permissions import ADMIN
 from recess.core import clock
+from recess.core.driver import DriverStatement
 
 log = logging.getLogger(__name__)
 
@@ -284,12 +285,14 @@ def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}
 
 
-_USER_ROW = select(User.__table__).where(User.__table__.c.id == bindparam("user_id"))
+_USER_ROW = DriverStatement(select(User.__table__).where(User.__table__.c.id == bindparam("user_id")))
 
 
 def user_row(connection: Connection, user_id: int) -> Any:
-    """A user's columns as a plain row, on a Core connection (for writes made without a session)."""
-    return connection.execute(_USER_ROW, {"user_id": user_id}).one()
+    """A user's columns as a plain object, on a Core connection (for writes made without a
+    session: the hot create, see core.driver)."""
+    [row] = _USER_ROW.objects(connection, {"user_id": user_id})
+    return row
 
 
 def users_by_uuid(session: Session, org_id: int, uuids: Iterable[str]) -> dict[str, User]:

@@ -19,6 +19,7 @@ from sqlalchemy import BigInteger, Connection, String, bindparam, event, select,
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from recess.core.db import Base
+from recess.core.driver import DriverStatement
 
 
 class ChangeCounter(Base):
@@ -36,14 +37,15 @@ def next_value(session: Session, name: str) -> int:
     ).scalar_one()
 
 
-_RAISE = (update(ChangeCounter).where(ChangeCounter.name == bindparam("counter"))
-          .values(value=ChangeCounter.value + 1).returning(ChangeCounter.value))
+_RAISE = DriverStatement(update(ChangeCounter).where(ChangeCounter.name == bindparam("counter"))
+                         .values(value=ChangeCounter.value + 1).returning(ChangeCounter.value))
 
 
 def raise_in(connection: Connection, name: str) -> int:
     """`next_value` on a Core connection, for a write made without a session. Its lock is held
     until that transaction commits, so the order rule above holds wherever it is raised."""
-    return int(connection.execute(_RAISE, {"counter": name}).scalar_one())
+    [(value,)] = _RAISE.rows(connection, {"counter": name})
+    return int(value)
 
 
 def current(session: Session, name: str) -> int:

@@ -54,6 +54,22 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
 
+    def bind_processor(self, dialect: Any) -> Callable[[datetime | None], Any] | None:
+        # On SQLite the stored text is written here in one step: SQLAlchemy's own formatting
+        # (the same text) cost ~1.7 µs a value, ~10 µs of every downtime written.
+        if dialect.name == "sqlite":
+            return _sqlite_text
+        return super().bind_processor(dialect)
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    """SQLAlchemy's SQLite DATETIME text (`2026-12-01 12:44:08.139285`) of a UTC instant."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
+
 
 def normalize_url(url: str) -> str:
     """Accept plain URLs and choose recess's own driver for them."""
@@ -97,7 +113,8 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
         json_serializer=_json_text, json_deserializer=orjson.loads,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    # Straight to the driver: as a statement of SQLAlchemy's, a BEGIN cost ~12 µs a transaction.
+    event.listen(engine, "begin", lambda conn: conn.connection.driver_connection.execute(begin))
     return engine
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from recess.core import changes
+from recess.core.driver import DriverStatement
 from recess.core.ids import time_uuid
 from recess.downtimes.model import Downtime, Occurrence
 from recess.downtimes.rules import Fields, next_end, schedule_of
@@ -61,19 +62,21 @@ class NewOneTime:
     now: datetime
 
 
-_INSERT = insert_sql(Downtime.__table__)  # built once: building a statement costs more than running it
+# Built once, run on the driver (core.driver): the hot create's batch (insert_one_time).
+_INSERT = DriverStatement(insert_sql(Downtime.__table__))
 _NEW_V1_IDS = {  # `count` new rows in one statement, as each backend numbers them
-    "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count) "
-              "INSERT INTO v1_ids (id) SELECT NULL FROM n RETURNING id",
-    "postgresql": "INSERT INTO v1_ids (id) SELECT nextval(pg_get_serial_sequence('v1_ids', 'id')) "
-                  "FROM generate_series(1, :count) RETURNING id",
+    "sqlite": DriverStatement(text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count) "
+        "INSERT INTO v1_ids (id) SELECT NULL FROM n RETURNING id")),
+    "postgresql": DriverStatement(text(
+        "INSERT INTO v1_ids (id) SELECT nextval(pg_get_serial_sequence('v1_ids', 'id')) "
+        "FROM generate_series(1, :count) RETURNING id")),
 }
 
 
 def new_v1_ids(connection: Connection, count: int) -> list[int]:
     """`count` new v1 ids, unique across downtimes and occurrences, in one statement."""
-    sql = text(_NEW_V1_IDS[connection.dialect.name])
-    return sorted(int(v1_id) for v1_id in connection.execute(sql, {"count": count}).scalars())
+    return sorted(int(v1_id) for (v1_id,) in _NEW_V1_IDS[connection.dialect.name].rows(connection, {"count": count}))
 
 
 def insert_one_time(connection: Connection, new: Sequence[NewOneTime]) -> list[SimpleNamespace]:
@@ -84,7 +87,7 @@ def insert_one_time(connection: Connection, new: Sequence[NewOneTime]) -> list[S
     change_seq = changes.raise_in(connection, DOWNTIMES)
     v1_ids = new_v1_ids(connection, len(new))
     rows = [_new_values(v1_id, n.org_id, n.user_id, n.fields, n.now, 2, change_seq) for v1_id, n in zip(v1_ids, new)]
-    connection.execute(_INSERT, rows)
+    _INSERT.many(connection, rows)
     return [SimpleNamespace(**row) for row in rows]
 
 
