@@ -12,12 +12,14 @@ from sqlalchemy.engine import make_url
 
 from recess import __version__
 from recess.accounts.cli import keys_app
+from recess.core.serving import HttpProtocol
 from recess.settings import Settings, get_settings
 
 # httptools parses ~3 times the requests h11 does on one core. It sends header names in lower
 # case, as Datadog's recorded answers have them (`content-type`, shared/reference 5.4); the
-# official clients look the rate-limit headers up without regard to case.
-HTTP = "httptools"
+# official clients look the rate-limit headers up without regard to case. core.serving says
+# how its writes are gathered.
+HTTP = HttpProtocol
 
 app = typer.Typer(
     help="recess: Datadog's downtime and status page APIs, self-hosted.", no_args_is_help=True,
