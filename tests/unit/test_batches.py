@@ -94,6 +94,45 @@ def test_a_write_while_this_process_writes_waits_in_a_thread_not_on_the_loop(db:
     assert answer == 1 and ticks >= 20
 
 
+def test_writes_that_arrive_while_a_batch_waits_in_a_thread_wait_for_it_and_go_together(db: Database) -> None:
+    group: GroupCommit[str, int] = GroupCommit(db, _raise, "test")
+    batches: list[tuple[str, int]] = []
+    apply = group.apply
+
+    def counted(connection: Connection, items: list[str]) -> list[int]:
+        batches.append((threading.current_thread().name, len(items)))
+        return apply(connection, items)
+
+    group.apply = counted  # type: ignore[method-assign]
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db.writing():
+            holding.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+
+    async def main() -> list[int]:
+        first = asyncio.ensure_future(group.write("train"))
+        await asyncio.sleep(0.02)  # the first batch is in a thread, waiting for the lock
+        later = [asyncio.ensure_future(group.write("train")) for _ in range(5)]
+        for _ in range(3):
+            await asyncio.sleep(0.01)
+            later.append(asyncio.ensure_future(group.write("train")))
+        release.set()
+        return list(await asyncio.gather(first, *later))
+
+    answers = asyncio.run(main())
+    holder.join()
+    assert sorted(answers) == list(range(1, 10))
+    # One batch in a thread; everything that came meanwhile waited for it and went as one.
+    assert [size for _, size in batches] == [1, 8]
+    assert batches[0][0] != threading.main_thread().name
+
+
 def test_a_wake_during_a_tick_for_a_far_due_does_not_tick_again(db: Database) -> None:
     later = datetime.now(UTC) + timedelta(days=365)
     woken: list[bool] = []

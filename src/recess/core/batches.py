@@ -10,8 +10,10 @@ write: a crash before the commit loses only writes nobody was told about.
 The batch runs on the event loop itself: a worker thread would wait for the GIL (up to 5 ms
 a hand-over while the loop is busy) at every statement. When this process is already writing
 on SQLite (a scheduler tick), the batch waits for its turn in a worker thread instead, so the
-loop never stalls on the lock. A batch that fails is run again one write at a time, so a bad
-write fails alone.
+loop never stalls on the lock; the writes that arrive meanwhile wait for that batch to land
+and then go together, so one busy moment does not turn into a train of batches in threads,
+each fighting the loop for the GIL. A batch that fails is run again one write at a time, so
+a bad write fails alone.
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ class GroupCommit(Generic[T, R]):
         self.apply = apply
         self.name = name
         self._queue: list[tuple[T, asyncio.Future[R]]] = []
+        self._in_thread = False  # a batch is waiting for the write lock in a worker thread
 
     async def write(self, item: T) -> R:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
-        if not self._queue:
+        if not self._queue and not self._in_thread:
             # Two turns of the loop later: the requests that arrive meanwhile join this batch.
             loop.call_soon(loop.call_soon, self._flush, loop)
         self._queue.append((item, future))
@@ -52,10 +55,17 @@ class GroupCommit(Generic[T, R]):
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         batch, self._queue = self._queue, []
+        if not batch:
+            return
         try:
             self._commit(batch, wait=False)
         except Busy:
-            loop.run_in_executor(None, self._commit, batch, True)
+            self._in_thread = True
+            loop.run_in_executor(None, self._commit, batch, True).add_done_callback(lambda _: self._landed(loop))
+
+    def _landed(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._in_thread = False
+        self._flush(loop)  # what queued meanwhile
 
     def _commit(self, batch: list[tuple[T, asyncio.Future[R]]], wait: bool) -> None:
         try:
@@ -84,4 +94,12 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
         else:
             future.set_result(result)
 
-    future.get_loop().call_soon_threadsafe(settle)  # safe from the loop's own thread too
+    loop = future.get_loop()
+    try:
+        on_loop = asyncio.get_running_loop() is loop
+    except RuntimeError:  # a worker thread
+        on_loop = False
+    if on_loop:
+        settle()
+    else:
+        loop.call_soon_threadsafe(settle)
