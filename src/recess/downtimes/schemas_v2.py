@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from datetime import datetime
 from typing import Any, Literal
 
@@ -146,8 +147,13 @@ def relationships(row: Any, creator_uuid: str) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _gravatar(email: str) -> str:
+    digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
+    return f"https://secure.gravatar.com/avatar/{digest}?s=48&d=retro"
+
+
 def user_document(user: Any) -> dict[str, Any]:
-    digest = hashlib.md5(user.email.strip().lower().encode(), usedforsecurity=False).hexdigest()
     return {
         "id": user.uuid,
         "type": "users",
@@ -157,7 +163,7 @@ def user_document(user: Any) -> dict[str, Any]:
             "created_at": iso_micro(user.created_at),
             "modified_at": iso_micro(user.modified_at),
             "email": user.email,
-            "icon": f"https://secure.gravatar.com/avatar/{digest}?s=48&d=retro",
+            "icon": _gravatar(user.email),
             "title": None,
             "verified": True,
             "service_account": user.service_account,
