@@ -66,6 +66,8 @@ def _sqlite_text(value: datetime | None) -> str | None:
     """SQLAlchemy's SQLite DATETIME text (`2026-12-01 12:44:08.139285`) of a UTC instant."""
     if value is None:
         return None
+    if value.tzinfo is UTC:  # the common case: the text is isoformat's, less its "+00:00"
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(" ", "microseconds")

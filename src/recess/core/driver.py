@@ -29,7 +29,7 @@ class _Compiled:
     names: tuple[str, ...]  # the bound parameters, in the order a positional style wants them
     positional: bool
     processors: tuple[Callable[[Any], Any] | None, ...]  # per name: the column type's bind processor
-    keeps_none: tuple[bool, ...]  # per name: its processor turns None into None
+    for_none: tuple[Any, ...]  # per name: what its processor makes of None (a JSON column: 'null')
     fixed: dict[str, Any]  # values the statement itself holds (`value + 1`: the 1)
     columns: tuple[str, ...]  # what a SELECT or RETURNING answers
     readers: tuple[Callable[[Any], Any] | None, ...]  # per column: its type's result processor
@@ -53,21 +53,20 @@ class DriverStatement:
             binds = [compiled.binds[name] for name in names]
             processors = tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds)
             fixed = {name: bind.effective_value for name, bind in zip(names, binds) if not bind.required}
-            keeps_none = tuple(process is None or process(None) is None for process in processors)
+            for_none = tuple(None if process is None else process(None) for process in processors)
             answered = list(getattr(self.statement, "exported_columns", ()))  # none for text()
             readers = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in answered)
             found = self._compiled[dialect.name] = _Compiled(
-                compiled.string, names, compiled.positional, processors, keeps_none, fixed, tuple(c.key for c in answered), readers)
+                compiled.string, names, compiled.positional, processors, for_none, fixed, tuple(c.key for c in answered), readers)
         return found
 
     @staticmethod
     def _values(compiled: _Compiled, given: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        # A None goes through its processor unless that answers None for it (a JSON column
-        # writes 'null').
+        # A None becomes what its processor made of None once (a JSON column writes 'null').
         if compiled.fixed:
             given = {**compiled.fixed, **given}
-        values = [value if process is None or (value is None and keeps_none) else process(value)
-                  for value, process, keeps_none in zip(map(given.__getitem__, compiled.names), compiled.processors, compiled.keeps_none)]
+        values = [none if value is None else value if process is None else process(value)
+                  for value, process, none in zip(map(given.__getitem__, compiled.names), compiled.processors, compiled.for_none)]
         return tuple(values) if compiled.positional else dict(zip(compiled.names, values))
 
     def rows(self, connection: Connection, given: Mapping[str, Any]) -> list[tuple[Any, ...]]:
