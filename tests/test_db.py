@@ -3,6 +3,9 @@ store what SQLAlchemy would."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,10 +14,15 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, Strin
 
 from sqlalchemy.dialects import sqlite
 
+from fastapi.testclient import TestClient
+
 from recess.accounts import store as accounts
 from recess.accounts.model import Org
+from recess.app import create_app
+from recess.core import changes
 from recess.core.db import Database, UTCDateTime, normalize_url
 from recess.core.driver import DriverStatement
+from recess.settings import Settings
 from tests.conftest import BACKENDS, pg_database_for
 
 
@@ -101,3 +109,33 @@ def test_utc_datetimes_are_written_as_sqlalchemys_own_sqlite_text(at: datetime) 
     assert sqlalchemys is not None and ours is not None
     naive_utc = at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
     assert ours(at) == sqlalchemys(naive_utc) and ours(None) is None
+
+
+def test_the_hot_writer_leaves_checkpoints_to_the_checkpoint_loop(tmp_path: Path) -> None:
+    path = tmp_path / "wal.db"
+    db = Database(f"sqlite:///{path}")
+    db.migrate()
+
+    def in_database_file() -> int:
+        """The counter as the database file alone has it (what a checkpoint copied there)."""
+        alone = tmp_path / "alone.db"
+        shutil.copyfile(path, alone)
+        with sqlite3.connect(alone) as copy:
+            return copy.execute("SELECT value FROM change_counters WHERE name = 'downtimes'").fetchone()[0]
+
+    db.checkpoint()
+    before = in_database_file()
+    for _ in range(1300):  # a WAL frame each: past SQLite's autocheckpoint of 1,000
+        with db.writing() as connection:
+            last = changes.raise_in(connection, "downtimes")
+    assert path.with_name("wal.db-wal").stat().st_size > 1250 * 4096  # never restarted by a checkpoint
+    assert in_database_file() == before  # nothing copied meanwhile
+    db.checkpoint()
+    assert in_database_file() == last
+    db.dispose()
+
+
+def test_an_app_on_sqlite_runs_the_checkpoint_loop(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}")
+    with TestClient(create_app(settings)):
+        assert any(thread.name == "recess-checkpoint" for thread in threading.enumerate())

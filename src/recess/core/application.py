@@ -110,6 +110,12 @@ class Feature:
 
 
 STANDBY_RETRY = 2.0  # seconds between a standby process's tries to take the loops over
+CHECKPOINT_EVERY = 0.25  # seconds between SQLite WAL checkpoints (at ~7,000 creates/s, ~12 MB of WAL)
+
+
+def _checkpoint(db: Database) -> float:
+    db.checkpoint()
+    return CHECKPOINT_EVERY
 
 
 def _take_over(leadership: Leadership, run_loops: Callable[[], None], standby: Worker) -> float:
@@ -152,6 +158,8 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
         db.wakers["scheduler"] = scheduler.wake
         shared.scheduler = scheduler
         workers = [worker for feature in features for worker in feature.workers(shared)]
+        if db.dialect == "sqlite":
+            workers.append(Worker("checkpoint", lambda: _checkpoint(db), max_sleep=CHECKPOINT_EVERY))
         leadership = Leadership(settings.database_url)
         shared.leadership = leadership
 
