@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import lru_cache
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -66,6 +67,13 @@ def _sqlite_text(value: datetime | None) -> str | None:
     """SQLAlchemy's SQLite DATETIME text (`2026-12-01 12:44:08.139285`) of a UTC instant."""
     if value is None:
         return None
+    return _instant_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _instant_text(value: datetime) -> str:
+    # Kept: a downtime row writes the same instant up to three times (created, modified, start)
+    # and its end twice. Equal aware instants have the same UTC text, whatever their zones.
     if value.tzinfo is UTC:  # the common case: the text is isoformat's, less its "+00:00"
         return value.isoformat(" ", "microseconds")[:-6]
     if value.tzinfo is not None:
