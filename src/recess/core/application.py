@@ -9,6 +9,7 @@ process never share anything. Nothing here knows a feature by name: `recess.app`
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -113,6 +114,16 @@ STANDBY_RETRY = 2.0  # seconds between a standby process's tries to take the loo
 CHECKPOINT_EVERY = 0.25  # seconds between SQLite WAL checkpoints (at ~7,000 creates/s, ~12 MB of WAL)
 
 
+def _tune_gc() -> None:
+    """Once started: what exists now (modules, routes, models) lives as long as the process, so
+    the collector stops looking at it (freeze), and it collects young objects every 20,000
+    allocations rather than every 700. A request allocates a few hundred short-lived objects:
+    a collection every few requests cost ~5% of a create's time."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 def _checkpoint(db: Database) -> float:
     db.checkpoint()
     return CHECKPOINT_EVERY
@@ -174,6 +185,7 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
             run_loops()
         else:
             standby.start()
+        _tune_gc()
         log.info("recess %s ready: database %s%s", __version__, db.describe(), "" if leadership.held else " (standing by)")
         try:
             yield
