@@ -170,7 +170,7 @@ def parse(text: str) -> Node:
         raise SearchSyntaxError(f"The query is too long: {len(text)} characters, at most {MAX_LENGTH}")
     plain = _plain(text)
     if plain is not None:
-        _check_size(plain)
+        _check_plain_size(plain)
         return plain
     return parse_with_grammar(text)
 
@@ -186,7 +186,7 @@ def parse_query(text: str) -> Node:
         raise SearchSyntaxError(f"The query is too long: {len(text)} characters, at most {MAX_LENGTH}")
     plain = _plain(text)
     if plain is not None:
-        _check_size(plain)
+        _check_plain_size(plain)
         return plain
     return parse_with_grammar(text, free_text=True)
 
@@ -223,6 +223,13 @@ def parse_with_grammar(text: str, *, free_text: bool = False) -> Node:
         _check_size(node)
         return node
     raise SearchSyntaxError("All values must have a key")
+
+
+def _check_plain_size(plain: Node) -> None:
+    """`_check_size` for what `_plain` reads: two levels deep at most and no wildcards, so only
+    the number of terms can be past its limit."""
+    if isinstance(plain, And) and len(plain.children) > MAX_TERMS:
+        raise SearchSyntaxError(f"The query has too many terms: at most {MAX_TERMS}")
 
 
 def _check_size(root: Node) -> None:
