@@ -10,6 +10,7 @@ difference); a kept one a dictionary lookup (bench/matching.py prints both).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from recess.downtimes.matching import DowntimeIndex, Entry, Group
@@ -18,29 +19,46 @@ _Kept = tuple[int, datetime, datetime | None, list[Entry]]  # version, decided a
 
 
 class KeptDecisions:
+    """Kept per monitor (org, monitor id, monitor tags), then per group (name, tags as given):
+    a read of a whole monitor's decisions (`MonitorMatches`) looks in one small table."""
+
     def __init__(self, index: DowntimeIndex, size: int = 100_000) -> None:
         self.index = index
         self.size = size
-        self._kept: dict[tuple[object, ...], _Kept] = {}
+        self._kept: dict[tuple[int, int, frozenset[str]], dict[tuple[str, tuple[str, ...]], _Kept]] = {}
+        self._count = 0
+
+    def of_monitor(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str]) -> Callable[
+            [str, tuple[str, ...], datetime], tuple[list[Entry], datetime | None] | None]:
+        """`kept` for the groups of one monitor, the monitor looked up once."""
+        mine = self._kept.get((org_id, monitor_id, monitor_tags)) or {}
+        version = self.index.version
+
+        def kept(name: str, terms: tuple[str, ...], now: datetime) -> tuple[list[Entry], datetime | None] | None:
+            found = mine.get((name, terms))
+            if found is not None and found[0] == version and found[1] <= now and (found[2] is None or now < found[2]):
+                return found[3], found[2]
+            return None
+
+        return kept
 
     def kept(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], name: str, terms: tuple[str, ...],
              now: datetime) -> tuple[list[Entry], datetime | None] | None:
         """The decision kept for the group `name` with tags `terms` (as given) that still holds at
         `now`, and until when; None if none. By name and terms: a reader need not index the tags."""
-        kept = self._kept.get((org_id, monitor_id, monitor_tags, name, terms))
-        if kept is not None and kept[0] == self.index.version and kept[1] <= now and (kept[2] is None or now < kept[2]):
-            return kept[3], kept[2]
-        return None
+        return self.of_monitor(org_id, monitor_id, monitor_tags)(name, terms, now)
 
     def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
         """`DowntimeIndex.matching`, kept."""
-        which = (org_id, monitor_id, monitor_tags, group.name, group.terms)
         kept = self.kept(org_id, monitor_id, monitor_tags, group.name, group.terms, now)
         if kept is not None:
             return kept[0]
         version = self.index.version  # read first: a change while deciding makes the next decision afresh
         found, until = self.index.matching_until(org_id, monitor_id, monitor_tags, group, now)
-        if len(self._kept) >= self.size:
-            self._kept.clear()
-        self._kept[which] = (version, now, until, found)
+        if self._count >= self.size:
+            self._kept = {}
+            self._count = 0
+        mine = self._kept.setdefault((org_id, monitor_id, monitor_tags), {})
+        self._count += (group.name, group.terms) not in mine
+        mine[(group.name, group.terms)] = (version, now, until, found)
         return found

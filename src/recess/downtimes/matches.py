@@ -78,11 +78,11 @@ class MonitorMatches:
         `["*"]` for a `*` scope."""
         if self.decisions is None or not named:
             return None
-        kept_for = self.decisions.kept
+        kept_for = self.decisions.of_monitor(org_id, monitor_id, monitor_tags)
         covered: dict[int, tuple[Entry, list[str]]] = {}
         until: datetime | None = None
         for name, terms in named:
-            kept = kept_for(org_id, monitor_id, monitor_tags, name, terms, now)
+            kept = kept_for(name, terms, now)
             if kept is None:
                 return None
             entries, group_until = kept
