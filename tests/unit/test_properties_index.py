@@ -162,6 +162,12 @@ def check(index: DowntimeIndex, live: dict[int, Entry], q: Question, kept: KeptD
     for group in q.groups or (Group("*", {}),):
         got = sorted(e.id for e in index.matching(q.org_id, q.monitor_id, q.monitor_tags, group, q.now))
         assert got == brute_matching(live, q, group), (q, group)
+        # The decision holds, by time alone, until the instant `matching_until` names.
+        _, until = index.matching_until(q.org_id, q.monitor_id, q.monitor_tags, group, q.now)
+        assert until is None or until > q.now
+        last = (until - timedelta(microseconds=1)) if until is not None else q.now + timedelta(days=400)
+        for later in (q.now + (last - q.now) / 2, last):
+            assert brute_matching(live, dataclasses.replace(q, now=later), group) == got, (q, group, later)
         if kept is not None:  # a decision kept from an earlier question gives the same answer
             assert sorted(e.id for e in kept.matching(q.org_id, q.monitor_id, q.monitor_tags, group, q.now)) == got, (q, group)
     got_all = [(e.id, covered) for e, covered in index.matches_for_monitor(q.org_id, q.monitor_id, q.monitor_tags, list(q.groups), q.now)]

@@ -4,7 +4,8 @@ A downtime applies to a monitor by its identifier (the monitor's id, or monitor 
 monitor all carries; `*` for every monitor) and to a group by its scope, matched against the
 group's tags. The index files each downtime under one key that any group it can match must
 present (its monitor id, a `key:value` term its scope requires, one of its monitor tags, or
-else a global bucket), so that a decision looks at few candidates, not every downtime.
+else a global bucket), so that a decision looks at few candidates, not every downtime; and it
+asks each bucket's view (views) rather than each downtime in it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from recess.core.schedule import Recurring, Schedule, Window, state_at
 from recess.core.search import Clause, MatchAll, TagIndex, clauses_match, clauses_of, compile_matcher, index_tags, parse, required_terms
 from recess.downtimes.rules import schedule_of
+from recess.downtimes.views import Bucket, BucketView, view_of
 
 Key = tuple[Any, ...]
 _ALL: Key = ("all",)
@@ -119,12 +121,16 @@ class Entry:
             return self.monitor_id == monitor_id
         return self.any_monitor or (self.monitor_tags is not None and self.monitor_tags <= monitor_tags)
 
-    def covers(self, group_tags: TagIndex) -> bool:
+    def cover_test(self) -> Callable[[TagIndex], bool]:
+        """The scope's test of a group's tags, built the first time it is asked for."""
         covers = self._covers
         if covers is None:
             clauses = _shape(self.scope)[2]  # simple scopes need no compiled matcher
             covers = self._covers = partial(clauses_match, clauses) if clauses is not None else _matcher(self.scope)
-        return covers(group_tags)
+        return covers
+
+    def covers(self, group_tags: TagIndex) -> bool:
+        return self.cover_test()(group_tags)
 
     def renotifies(self, how: str, group_state: str) -> bool:
         """Whether ending `how` ("expired" | "canceled") notifies a covered group in `group_state` again."""
@@ -184,9 +190,10 @@ class DowntimeIndex:
     def __init__(self) -> None:
         self._entries: dict[int, Entry] = {}
         self._filed: dict[int, tuple[int, Key]] = {}
-        self._buckets: dict[tuple[int, Key], dict[int, Entry]] = {}  # the entries themselves: no look-up by id
+        self._buckets: dict[tuple[int, Key], Bucket] = {}  # the entries themselves (no look-up by id), and a view
         self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
-        self._by_monitor: dict[tuple[int, int], int] = {}  # (org, monitor id) -> its own downtimes filed
+        # (org, monitor id) -> how many of its own downtimes are filed under each term (() for none)
+        self._by_monitor: dict[tuple[int, int], dict[tuple[str, ...], int]] = {}
         # Per org, the sorted starts and ends of its one-time entries: how many are active at an
         # instant is two binary searches, not a scan (a list's total with 100,000 downtimes).
         self._starts: dict[int, list[datetime]] = {}
@@ -219,12 +226,16 @@ class DowntimeIndex:
                 insort(self._starts.setdefault(entry.org_id, []), bounds.start)
                 if bounds.end is not None:
                     insort(self._ends.setdefault(entry.org_id, []), bounds.end)
-            where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b, ())))
+            where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b) or ()))
             self._filed[entry.id] = where
-            self._buckets.setdefault(where, {})[entry.id] = entry
+            bucket = self._buckets.get(where)
+            if bucket is None:
+                bucket = self._buckets[where] = Bucket()
+            bucket.entries[entry.id] = entry
+            bucket.version += 1
             if entry.monitor_id is not None:
-                mine = (entry.org_id, entry.monitor_id)
-                self._by_monitor[mine] = self._by_monitor.get(mine, 0) + 1
+                terms = self._by_monitor.setdefault((entry.org_id, entry.monitor_id), {})
+                terms[where[1][2:]] = terms.get(where[1][2:], 0) + 1
 
     def remove(self, downtime_id: int) -> None:
         with self._lock:
@@ -239,18 +250,22 @@ class DowntimeIndex:
                 _discard_sorted(self._starts[entry.org_id], bounds.start)
                 if bounds.end is not None:
                     _discard_sorted(self._ends[entry.org_id], bounds.end)
-            if entry is not None and entry.monitor_id is not None:
-                mine = (entry.org_id, entry.monitor_id)
-                left = self._by_monitor.get(mine, 1) - 1
-                if left > 0:
-                    self._by_monitor[mine] = left
-                else:
-                    self._by_monitor.pop(mine, None)
             where = self._filed.pop(downtime_id, None)
+            if entry is not None and entry.monitor_id is not None and where is not None:
+                mine = (entry.org_id, entry.monitor_id)
+                terms = self._by_monitor.get(mine, {})
+                left = terms.get(where[1][2:], 1) - 1
+                if left > 0:
+                    terms[where[1][2:]] = left
+                else:
+                    terms.pop(where[1][2:], None)
+                    if not terms:
+                        self._by_monitor.pop(mine, None)
             if where is not None:
                 bucket = self._buckets.get(where)
                 if bucket is not None:
-                    bucket.pop(downtime_id, None)
+                    bucket.entries.pop(downtime_id, None)
+                    bucket.version += 1
 
     def recurring_active(self, org_id: int, now: datetime) -> list[int]:
         """Ids of the org's recurring downtimes inside an occurrence at `now`.
@@ -288,17 +303,31 @@ class DowntimeIndex:
         with self._lock:
             return [e for e in self._entries.values() if org_id is None or e.org_id == org_id]
 
-    def _filed_under(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str],
-                     terms: Iterable[tuple[str, str]]) -> list[tuple[Entry, Key]]:
-        """The downtimes filed under a key the monitor or its groups' `terms` present, with that key."""
+    def _keys(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], terms: Iterable[tuple[str, str]]) -> list[Key]:
+        """The keys a monitor and its groups' `terms` present: where what may match them is filed."""
         keys: list[Key] = [_ALL, ("m", monitor_id)]
         keys += [("mt", t) for t in monitor_tags]
         terms = list(terms)
         keys += [("t", *term) for term in terms]
-        if self._by_monitor.get((org_id, monitor_id)):  # most monitors have no downtime of their own
-            keys += [("m", monitor_id, *term) for term in terms]
+        mine = self._by_monitor.get((org_id, monitor_id))
+        if mine:  # most monitors have no downtime of their own, and few terms are theirs
+            keys += [("m", monitor_id, *term) for term in terms if term in mine]
+        return keys
+
+    def _filed_under(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str],
+                     terms: Iterable[tuple[str, str]]) -> list[tuple[Entry, Key]]:
+        """The downtimes filed under a key the monitor or its groups' `terms` present, with that key."""
+        keys = self._keys(org_id, monitor_id, monitor_tags, terms)
         with self._lock:
-            return [(entry, wanted) for wanted in keys for entry in self._buckets.get((org_id, wanted), {}).values()]
+            found = [(self._buckets.get((org_id, wanted)), wanted) for wanted in keys]
+            return [(entry, wanted) for bucket, wanted in found if bucket is not None for entry in bucket.entries.values()]
+
+    def _view_now(self, bucket: Bucket, now: datetime) -> BucketView:
+        """What `bucket` says at `now` (views), made afresh."""
+        with self._lock:  # the version read with the entries: a view made of older ones never holds
+            version, entries = bucket.version, list(bucket.entries.values())
+        view = bucket.view = view_of(entries, version, now)
+        return view
 
     def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:
         terms = {(key, value) for group in groups for key, values in group.tags.items() for value in values}
@@ -313,29 +342,36 @@ class DowntimeIndex:
         """`matching`, and the first instant after `now` at which the answer can change by time
         alone (a downtime it looked at starts or stops; None: never).
 
-        Written out rather than through Entry's methods: this is the muter's loop, ~20
-        candidates a decision. A scope several candidates share is tested once."""
-        found, until = [], None
+        Asked of each bucket's view (views): each kind of downtime in it is tested once and its
+        active ones added whole, so a decision costs the kinds it meets, not the downtimes."""
+        found: list[Entry] = []
+        until: datetime | None = None
         tags = group.tags
-        covered: dict[str, bool] = {}
-        for entry in self._candidates(org_id, monitor_id, monitor_tags, (group,)):
-            if entry.monitor_id is not None:
-                if entry.monitor_id != monitor_id:
+        covered: dict[str, bool] = {}  # a scope met in several buckets is tested once
+        terms = [(key, value) for key, values in tags.items() for value in values]
+        buckets = self._buckets
+        for key in self._keys(org_id, monitor_id, monitor_tags, terms):
+            bucket = buckets.get((org_id, key))
+            if bucket is None:
+                continue
+            view = bucket.view
+            if view is None or not view.holds(bucket.version, now):
+                view = self._view_now(bucket, now)
+            for kind in view.kinds:
+                if kind.monitor_id is not None:
+                    if kind.monitor_id != monitor_id:
+                        continue
+                elif kind.monitor_tags is not None and not kind.monitor_tags <= monitor_tags:
                     continue
-            elif not entry.any_monitor and not (entry.monitor_tags is not None and entry.monitor_tags <= monitor_tags):
-                continue
-            covers = covered.get(entry.scope)
-            if covers is None:
-                covers = covered[entry.scope] = entry.covers(tags)
-            if not covers:
-                continue
-            window = entry.window(now)
-            start, end = window.start, window.end
-            edge = start if now < start else end
-            if edge is not None and edge > now and (until is None or edge < until):
-                until = edge
-            if start <= now and (end is None or now < end) and not entry.canceled:
-                found.append(entry)
+                covers = covered.get(kind.scope)
+                if covers is None:
+                    covers = covered[kind.scope] = kind.covers(tags)
+                if not covers:
+                    continue
+                found.extend(kind.active)
+                edge = kind.next_edge
+                if edge is not None and (until is None or edge < until):
+                    until = edge
         return found, until
 
     def matches_for_monitor(

@@ -1,0 +1,95 @@
+"""What one bucket of the downtime index says at an instant, for mute decisions.
+
+A decision asks each bucket a group's keys reach: which of your downtimes apply to this
+monitor, cover this group, and are active now, and when does that next change? Asked of each
+downtime in turn that was ~1.4 µs a candidate at 100,000 downtimes, most of it cache misses on
+downtimes spread over memory. Here a bucket's downtimes are sorted once by what decides them
+(scope and monitor filter: most buckets hold few kinds), each kind with the list of its
+downtimes active now and its next start or end. A decision then tests each kind once and adds
+its active list whole; the view holds until its bucket changes or its first edge passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from recess.core.search import TagIndex
+
+if TYPE_CHECKING:
+    from recess.downtimes.matching import Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """Downtimes that decide alike: the same scope and monitor filter."""
+
+    scope: str
+    monitor_id: int | None  # the monitor they are for, if one
+    monitor_tags: frozenset[str] | None  # else the tags a monitor must carry (None: any monitor)
+    covers: Callable[[TagIndex], bool]  # the scope's test of a group's tags
+    active: tuple[Entry, ...]  # those active at the view's instant
+    next_edge: datetime | None  # the first start or end after it among them (None: none)
+
+
+@dataclass(frozen=True, slots=True)
+class BucketView:
+    version: int  # the bucket's, when the view was made
+    since: datetime
+    until: datetime | None  # the first edge among all its downtimes (None: never)
+    kinds: tuple[Kind, ...]
+
+    def holds(self, version: int, now: datetime) -> bool:
+        return self.version == version and self.since <= now and (self.until is None or now < self.until)
+
+
+class _Gathered:
+    __slots__ = ("sample", "active", "next_edge")
+
+    def __init__(self, sample: Entry) -> None:
+        self.sample = sample
+        self.active: list[Entry] = []
+        self.next_edge: datetime | None = None
+
+
+class Bucket:
+    """The downtimes filed under one key, by id, and their latest view."""
+
+    __slots__ = ("entries", "version", "view")
+
+    def __init__(self) -> None:
+        self.entries: dict[int, Entry] = {}
+        self.version = 0  # raised whenever a downtime comes or goes
+        self.view: BucketView | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def view_of(entries: Iterable[Entry], version: int, now: datetime) -> BucketView:
+    """The view of a bucket holding `entries` (at bucket version `version`) at `now`."""
+    by_kind: dict[tuple[object, ...], _Gathered] = {}
+    until: datetime | None = None
+    for entry in entries:
+        which = (entry.scope, entry.monitor_id, entry.monitor_tags)
+        kind = by_kind.get(which)
+        if kind is None:
+            kind = by_kind[which] = _Gathered(entry)
+        window = entry.window(now)
+        if not entry.canceled and window.start <= now and (window.end is None or now < window.end):
+            kind.active.append(entry)
+        edge = window.start if now < window.start else window.end
+        if edge is not None and edge > now:
+            if kind.next_edge is None or edge < kind.next_edge:
+                kind.next_edge = edge
+            if until is None or edge < until:
+                until = edge
+    return BucketView(version, now, until, tuple(_kind(k) for k in by_kind.values()))
+
+
+def _kind(gathered: _Gathered) -> Kind:
+    sample = gathered.sample
+    tags = None if sample.any_monitor or sample.monitor_id is not None else sample.monitor_tags
+    return Kind(sample.scope, sample.monitor_id, tags, sample.cover_test(), tuple(gathered.active), gathered.next_edge)
