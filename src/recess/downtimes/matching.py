@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
+from sys import intern
 from threading import RLock
 from typing import Any
 
@@ -41,6 +42,12 @@ def _shape(scope: str) -> tuple[bool, frozenset[tuple[str, str]], tuple[Clause, 
 @lru_cache(maxsize=65536)
 def _matcher(scope: str) -> Callable[[TagIndex], bool]:
     return compile_matcher(parse(scope))
+
+
+@lru_cache(maxsize=65536)
+def _cover_test(scope: str) -> Callable[[TagIndex], bool]:
+    clauses = _shape(scope)[2]  # simple scopes need no compiled matcher
+    return partial(clauses_match, clauses) if clauses is not None else _matcher(scope)
 
 
 @dataclass(slots=True)
@@ -84,7 +91,7 @@ class Entry:
 
     def keys(self) -> list[Key]:
         """The keys this downtime may be filed under: any group it matches presents each."""
-        required = sorted(_shape(self.scope)[1])
+        required = sorted((intern(key), intern(value)) for key, value in _shape(self.scope)[1])
         if self.monitor_id is not None:  # a term its scope requires narrows it further
             return [("m", self.monitor_id, *term) for term in required] or [("m", self.monitor_id)]
         if required:
@@ -122,11 +129,11 @@ class Entry:
         return self.any_monitor or (self.monitor_tags is not None and self.monitor_tags <= monitor_tags)
 
     def cover_test(self) -> Callable[[TagIndex], bool]:
-        """The scope's test of a group's tags, built the first time it is asked for."""
+        """The scope's test of a group's tags, built the first time it is asked for (one for
+        every downtime with the same scope)."""
         covers = self._covers
         if covers is None:
-            clauses = _shape(self.scope)[2]  # simple scopes need no compiled matcher
-            covers = self._covers = partial(clauses_match, clauses) if clauses is not None else _matcher(self.scope)
+            covers = self._covers = _cover_test(self.scope)
         return covers
 
     def covers(self, group_tags: TagIndex) -> bool:
@@ -167,6 +174,11 @@ class Group:
     tags: TagIndex
     terms: tuple[str, ...] = ()  # the tags as given: what a kept decision is keyed by
 
+    @property
+    def term_keys(self) -> tuple[Key, ...]:
+        """The index keys of its `key:value` tags: where downtimes that require one are filed."""
+        return _term_keys(self.terms) if self.terms else tuple(("t", k, v) for k, values in self.tags.items() for v in values)
+
 
 def group_of(name: str, tags: Iterable[str]) -> Group:
     given = tuple(tags)
@@ -177,6 +189,12 @@ def group_of(name: str, tags: Iterable[str]) -> Group:
 def _indexed(tags: tuple[str, ...]) -> TagIndex:
     """A group's tags indexed once, however often its monitor is read."""
     return index_tags(tags)
+
+
+@lru_cache(maxsize=65536)
+def _term_keys(tags: tuple[str, ...]) -> tuple[Key, ...]:
+    # Kept with the indexed tags: a group that transitions again is decided with the same keys.
+    return tuple(("t", intern(key), intern(value)) for key, values in _indexed(tags).items() for value in values)
 
 
 class DowntimeIndex:
@@ -190,7 +208,7 @@ class DowntimeIndex:
     def __init__(self) -> None:
         self._entries: dict[int, Entry] = {}
         self._filed: dict[int, tuple[int, Key]] = {}
-        self._buckets: dict[tuple[int, Key], Bucket] = {}  # the entries themselves (no look-up by id), and a view
+        self._buckets: dict[int, dict[Key, Bucket]] = {}  # per org and key: the entries themselves, and a view
         self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
         # (org, monitor id) -> how many of its own downtimes are filed under each term (() for none)
         self._by_monitor: dict[tuple[int, int], dict[tuple[str, ...], int]] = {}
@@ -226,11 +244,12 @@ class DowntimeIndex:
                 insort(self._starts.setdefault(entry.org_id, []), bounds.start)
                 if bounds.end is not None:
                     insort(self._ends.setdefault(entry.org_id, []), bounds.end)
-            where = min(((entry.org_id, k) for k in entry.keys()), key=lambda b: len(self._buckets.get(b) or ()))
-            self._filed[entry.id] = where
-            bucket = self._buckets.get(where)
+            mine = self._buckets.setdefault(entry.org_id, {})
+            key = min(entry.keys(), key=lambda k: len(mine.get(k) or ()))
+            where = self._filed[entry.id] = (entry.org_id, key)
+            bucket = mine.get(key)
             if bucket is None:
-                bucket = self._buckets[where] = Bucket()
+                bucket = mine[key] = Bucket()
             bucket.entries[entry.id] = entry
             bucket.version += 1
             if entry.monitor_id is not None:
@@ -262,7 +281,7 @@ class DowntimeIndex:
                     if not terms:
                         self._by_monitor.pop(mine, None)
             if where is not None:
-                bucket = self._buckets.get(where)
+                bucket = self._buckets.get(where[0], {}).get(where[1])
                 if bucket is not None:
                     bucket.entries.pop(downtime_id, None)
                     bucket.version += 1
@@ -319,7 +338,8 @@ class DowntimeIndex:
         """The downtimes filed under a key the monitor or its groups' `terms` present, with that key."""
         keys = self._keys(org_id, monitor_id, monitor_tags, terms)
         with self._lock:
-            found = [(self._buckets.get((org_id, wanted)), wanted) for wanted in keys]
+            mine = self._buckets.get(org_id, {})
+            found = [(mine.get(wanted), wanted) for wanted in keys]
             return [(entry, wanted) for bucket, wanted in found if bucket is not None for entry in bucket.entries.values()]
 
     def _view_now(self, bucket: Bucket, now: datetime) -> BucketView:
@@ -347,11 +367,14 @@ class DowntimeIndex:
         found: list[Entry] = []
         until: datetime | None = None
         tags = group.tags
-        covered: dict[str, bool] = {}  # a scope met in several buckets is tested once
-        terms = [(key, value) for key, values in tags.items() for value in values]
-        buckets = self._buckets
-        for key in self._keys(org_id, monitor_id, monitor_tags, terms):
-            bucket = buckets.get((org_id, key))
+        covered: dict[Callable[[TagIndex], bool], bool] = {}  # a scope met in several kinds is tested once
+        buckets = self._buckets.get(org_id, {})
+        keys: list[Key] = [_ALL, ("m", monitor_id), *[("mt", t) for t in monitor_tags], *group.term_keys]
+        mine = self._by_monitor.get((org_id, monitor_id))
+        if mine:  # most monitors have no downtime of their own, and few terms are theirs
+            keys += [("m", monitor_id, *key[1:]) for key in group.term_keys if key[1:] in mine]
+        for key in keys:
+            bucket = buckets.get(key)
             if bucket is None:
                 continue
             view = bucket.view
@@ -363,9 +386,9 @@ class DowntimeIndex:
                         continue
                 elif kind.monitor_tags is not None and not kind.monitor_tags <= monitor_tags:
                     continue
-                covers = covered.get(kind.scope)
+                covers = covered.get(kind.covers)
                 if covers is None:
-                    covers = covered[kind.scope] = kind.covers(tags)
+                    covers = covered[kind.covers] = kind.covers(tags)
                 if not covers:
                     continue
                 found.extend(kind.active)
