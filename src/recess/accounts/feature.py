@@ -8,7 +8,7 @@ from recess.core.lanes import GATE
 
 
 def _start(services: Services) -> None:
-    cache = KeyCache()
+    cache = KeyCache(db=services.db)  # pairs in use are renewed before they expire
     services.provide(KEY_CACHE, cache)
     services.provide(GATE, CachedGate(cache))  # who a lane may answer
     with services.db.session() as session:
