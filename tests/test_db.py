@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -132,6 +133,42 @@ def test_the_hot_writer_leaves_checkpoints_to_the_checkpoint_loop(tmp_path: Path
     assert in_database_file() == before  # nothing copied meanwhile
     db.checkpoint()
     assert in_database_file() == last
+    for _ in range(10):  # the log was started over: these are its only pages
+        with db.writing() as connection:
+            changes.raise_in(connection, "downtimes")
+    with sqlite3.connect(path) as probe:
+        _, pages, _ = probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert 0 < pages <= 20
+    db.dispose()
+
+
+def test_checkpoints_keep_the_log_short_while_writes_keep_coming(tmp_path: Path) -> None:
+    """A log copied while writers keep adding to it is never all copied, and SQLite starts it
+    over only then: the checkpoint holds this process's writers for the last pages."""
+    path = tmp_path / "busy.db"
+    db = Database(f"sqlite:///{path}")
+    db.migrate()
+    stop = threading.Event()
+    written = [0]
+
+    def write() -> None:
+        while not stop.is_set():
+            with db.writing() as connection:
+                changes.raise_in(connection, "downtimes")
+            written[0] += 1
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        for _ in range(15):
+            time.sleep(0.05)
+            db.checkpoint()
+    finally:
+        stop.set()
+        writer.join()
+    with sqlite3.connect(path) as probe:
+        _, pages, _ = probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert written[0] > 1000 and pages < written[0] / 4, (pages, written[0])
     db.dispose()
 
 

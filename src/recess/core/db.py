@@ -232,12 +232,29 @@ class Database:
             yield session
 
     def checkpoint(self) -> None:
-        """SQLite: copy what the WAL holds into the database, as far as readers allow, without
-        waiting for anyone (PASSIVE); a background loop calls this (the hot write path's
-        connection leaves it to that loop). PostgreSQL: nothing to do."""
-        if self._write_lock is not None:
-            with self.engine.connect() as connection:
-                _on_driver(connection, "PRAGMA wal_checkpoint(PASSIVE)")
+        """SQLite: copy the WAL into the database file and start it over; a background loop
+        calls this (the hot write path's connection leaves checkpoints to it). PostgreSQL:
+        nothing to do.
+
+        First without stopping anyone (PASSIVE). Under a stream of writes that never catches up
+        (writers add pages as it copies), and SQLite starts the log over only once all of it is
+        copied: the file grew ~50 MB a second. So when the log still holds pages, the rest is
+        copied and the log restarted while this process's writers wait (RESTART, for at most
+        100 ms: a long reader makes it give up until the next round)."""
+        if self._write_lock is None:
+            return
+        with self.engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            _, pages, _ = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if pages < 1:
+                return
+            with self._write_lock:
+                driver.execute("PRAGMA busy_timeout=100")
+                try:
+                    driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+                finally:
+                    driver.execute("PRAGMA busy_timeout=30000")
 
     def wake(self, name: str, due: datetime | None = None) -> None:
         """Tell the app's `name` loop that something it handles is due at `due` (None: now)."""
