@@ -97,7 +97,7 @@ def serve(
         # uvicorn starts each worker afresh: it sets up its logging from these (see create_app).
         os.environ["RECESS_WORKER_LOG_LEVEL"] = log_level
     uvicorn.run("recess.app:create_app", factory=True, host=host, port=port, log_level=log_level.lower(), http=HTTP,
-                access_log=False, log_config=None, workers=workers)
+                access_log=False, log_config=None, workers=workers, server_header=False)  # say nothing of the software
 
 
 @app.command()

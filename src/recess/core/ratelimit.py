@@ -91,10 +91,12 @@ def window_end(now: float, period: int) -> int:
 def headers(name: str, limit: Limit, hits: int, now: float, end: int) -> list[tuple[bytes, bytes]]:
     """Datadog's X-RateLimit-* headers after the `hits`-th request of the window ending at `end`.
     Reset is whole seconds rounded up (at least 1): a client that waits it is in the next window."""
-    values = {"Limit": limit.count, "Period": limit.period, "Remaining": max(0, limit.count - hits),
-              "Reset": max(1, math.ceil(end - now)), "Name": name}
-    # Named as Datadog documents them; the HTTP server sends them in lower case, as Datadog does.
-    return [(f"X-RateLimit-{k}".encode(), str(v).encode()) for k, v in values.items()]
+    values = (limit.count, limit.period, max(0, limit.count - hits), max(1, math.ceil(end - now)), name)
+    return [(header, str(value).encode()) for header, value in zip(_HEADERS, values)]
+
+
+# Named as Datadog documents them; the HTTP server sends them in lower case, as Datadog does.
+_HEADERS = tuple(f"X-RateLimit-{name}".encode() for name in ("Limit", "Period", "Remaining", "Reset", "Name"))
 
 
 counters = Table(

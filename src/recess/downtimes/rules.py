@@ -85,11 +85,12 @@ def next_end(fields: Fields, now: datetime, pending: datetime | None = None) -> 
     `pending` is the end still awaited before a change: when an update moves that end into the
     past, the moved end is kept so that the expiry is still noticed (at once).
     """
-    window = schedule_of(fields.start, fields.end, fields.timezone, fields.recurrences).current(now)
-    if window.end is None:
+    end = fields.end if fields.recurrences is None else schedule_of(
+        fields.start, fields.end, fields.timezone, fields.recurrences).current(now).end  # one-time: its own end
+    if end is None:
         return None
-    if window.end > now or (pending is not None and pending > now):
-        return window.end
+    if end > now or (pending is not None and pending > now):
+        return end
     return None
 
 
