@@ -14,13 +14,14 @@ import pytest
 from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table, bindparam, func, insert, select, update
 
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from fastapi.testclient import TestClient
 
 from recess.accounts import store as accounts
 from recess.accounts.model import Org
 from recess.app import create_app
-from recess.core import changes
+from recess.core import changes, errors
 from recess.core.db import Database, UTCDateTime, normalize_url
 from recess.core.driver import DriverStatement
 from recess.settings import Settings
@@ -176,3 +177,19 @@ def test_an_app_on_sqlite_runs_the_checkpoint_loop(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}")
     with TestClient(create_app(settings)):
         assert any(thread.name == "recess-checkpoint" for thread in threading.enumerate())
+
+
+def test_a_driver_statements_error_is_sqlalchemys(db: Database) -> None:
+    """As SQLAlchemy raises it, so that it is handled as any other (a busy database: a 503)."""
+    with db.writing() as connection:
+        _SAMPLES.create(connection)
+    try:
+        with pytest.raises(IntegrityError) as raised:
+            with db.writing() as connection:
+                DriverStatement(insert(_SAMPLES)).many(connection, [{"id": 1, "at": None, "doc": None, "flag": True, "name": "a"}] * 2)
+        assert raised.value.orig is not None
+        busy = OperationalError("SELECT 1", None, sqlite3.OperationalError("database is locked"))
+        assert errors.database_unavailable(busy) is not None  # what the driver's would become
+    finally:
+        with db.writing() as connection:
+            _SAMPLES.drop(connection)

@@ -6,8 +6,9 @@ converting each value) cost 4 to 6 times the statement itself on SQLite: ~15 µs
 ~2.5 µs for a one-row UPDATE, and more inside a busy server, where a batch of creates spent
 most of its time there. Here SQLAlchemy still writes the SQL, in each backend's dialect and
 parameter style, and each value is still converted by its column type's own bind processor;
-only the running is the driver's. The transaction stays SQLAlchemy's: these run on the
-connection that `Database.writing()` opened, and commit or roll back with it.
+only the running is the driver's, and its errors are raised as SQLAlchemy's. The transaction
+stays SQLAlchemy's: these run on the connection that `Database.writing()` opened, and commit or
+roll back with it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -77,6 +79,8 @@ class DriverStatement:
         try:
             cursor.execute(compiled.sql, self._values(compiled, given))
             found = cursor.fetchall()
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise _as_sqlalchemys(connection, compiled, exc) from exc
         finally:
             cursor.close()
         if not any(compiled.readers):
@@ -94,6 +98,8 @@ class DriverStatement:
         cursor = _cursor(connection)
         try:
             cursor.executemany(compiled.sql, [self._values(compiled, one) for one in given])
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise _as_sqlalchemys(connection, compiled, exc) from exc
         finally:
             cursor.close()
 
@@ -102,3 +108,10 @@ def _cursor(connection: Connection) -> Any:
     driver = connection.connection.dbapi_connection
     assert driver is not None, "the connection was closed"
     return driver.cursor()
+
+
+def _as_sqlalchemys(connection: Connection, compiled: _Compiled, error: Exception) -> BaseException:
+    """The driver's error as SQLAlchemy would have raised it (IntegrityError, OperationalError...),
+    so that it is handled as any other: a busy database is a 503 (core.errors). No parameters."""
+    return DBAPIError.instance(compiled.sql, None, error, connection.dialect.loaded_dbapi.Error,
+                               hide_parameters=True, dialect=connection.dialect)
