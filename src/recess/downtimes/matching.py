@@ -50,6 +50,25 @@ def _cover_test(scope: str) -> Callable[[TagIndex], bool]:
     return partial(clauses_match, clauses) if clauses is not None else _matcher(scope)
 
 
+def _always(_tags: TagIndex) -> bool:
+    return True
+
+
+@lru_cache(maxsize=65536)
+def _cover_test_given(scope: str, term: tuple[str, str]) -> Callable[[TagIndex], bool]:
+    """The scope's test for groups known to present `term` (the key of the bucket its downtime
+    is filed under): the clauses that term satisfies are not tested again. `host:a` filed
+    under host:a covers every group that reaches it."""
+    clauses = _shape(scope)[2]
+    if clauses is None:
+        return _cover_test(scope)
+    key, value = term
+    rest = tuple(clause for clause in clauses if not (clause[2] and clause[0] == key and value in clause[1]))
+    if not rest:
+        return _always
+    return partial(clauses_match, rest) if len(rest) < len(clauses) else _cover_test(scope)
+
+
 @dataclass(slots=True)
 class Entry:
     """A downtime as matching sees it. Slotted: a decision reads ~20 of 100,000 entries, and
@@ -135,6 +154,10 @@ class Entry:
         if covers is None:
             covers = self._covers = _cover_test(self.scope)
         return covers
+
+    def cover_test_given(self, term: tuple[str, str] | None) -> Callable[[TagIndex], bool]:
+        """`cover_test`, for groups known to present `term` (None: nothing known)."""
+        return self.cover_test() if term is None else _cover_test_given(self.scope, term)
 
     def covers(self, group_tags: TagIndex) -> bool:
         return self.cover_test()(group_tags)
@@ -249,7 +272,7 @@ class DowntimeIndex:
             where = self._filed[entry.id] = (entry.org_id, key)
             bucket = mine.get(key)
             if bucket is None:
-                bucket = mine[key] = Bucket()
+                bucket = mine[key] = Bucket(key)
             bucket.entries[entry.id] = entry
             bucket.version += 1
             if entry.monitor_id is not None:
@@ -346,7 +369,7 @@ class DowntimeIndex:
         """What `bucket` says at `now` (views), made afresh."""
         with self._lock:  # the version read with the entries: a view made of older ones never holds
             version, entries = bucket.version, list(bucket.entries.values())
-        view = bucket.view = view_of(entries, version, now)
+        view = bucket.view = view_of(entries, version, now, bucket.key)
         return view
 
     def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from recess.core.search import TagIndex
 
@@ -57,9 +57,10 @@ class _Gathered:
 class Bucket:
     """The downtimes filed under one key, by id, and their latest view."""
 
-    __slots__ = ("entries", "version", "view")
+    __slots__ = ("key", "entries", "version", "view")
 
-    def __init__(self) -> None:
+    def __init__(self, key: tuple[object, ...] = ("all",)) -> None:
+        self.key = key  # ("t", key, value), ("m", monitor id[, key, value]), ("mt", tag) or ("all",)
         self.entries: dict[int, Entry] = {}
         self.version = 0  # raised whenever a downtime comes or goes
         self.view: BucketView | None = None
@@ -68,8 +69,10 @@ class Bucket:
         return len(self.entries)
 
 
-def view_of(entries: Iterable[Entry], version: int, now: datetime) -> BucketView:
-    """The view of a bucket holding `entries` (at bucket version `version`) at `now`."""
+def view_of(entries: Iterable[Entry], version: int, now: datetime, key: tuple[object, ...] = ("all",)) -> BucketView:
+    """The view of a bucket filed under `key` holding `entries` (at bucket version `version`)
+    at `now`. What the key already tells of every group or monitor that reaches the bucket is
+    not tested again: a term it presents, a monitor tag it carries."""
     by_kind: dict[tuple[object, ...], _Gathered] = {}
     until: datetime | None = None
     for entry in entries:
@@ -86,10 +89,14 @@ def view_of(entries: Iterable[Entry], version: int, now: datetime) -> BucketView
                 kind.next_edge = edge
             if until is None or edge < until:
                 until = edge
-    return BucketView(version, now, until, tuple(_kind(k) for k in by_kind.values()))
+    term = cast(tuple[str, str], key[-2:]) if key[0] == "t" or (key[0] == "m" and len(key) == 4) else None
+    carried = cast(str, key[1]) if key[0] == "mt" else None
+    return BucketView(version, now, until, tuple(_kind(k, term, carried) for k in by_kind.values()))
 
 
-def _kind(gathered: _Gathered) -> Kind:
+def _kind(gathered: _Gathered, term: tuple[str, str] | None, carried: str | None) -> Kind:
     sample = gathered.sample
     tags = None if sample.any_monitor or sample.monitor_id is not None else sample.monitor_tags
-    return Kind(sample.scope, sample.monitor_id, tags, sample.cover_test(), tuple(gathered.active), gathered.next_edge)
+    if tags is not None and tags == {carried}:  # the monitor carries it, or it would not be here
+        tags = None
+    return Kind(sample.scope, sample.monitor_id, tags, sample.cover_test_given(term), tuple(gathered.active), gathered.next_edge)
