@@ -4,7 +4,7 @@ A group is decided on every transition it makes, and a flapping group makes many
 change far less often. As Alertmanager's silencer keeps the silences that muted an alert for as
 long as the set of silences has the same version, a decision here is given again while the
 index has the same version and no downtime it looked at has started or stopped since. A fresh
-decision costs ~5-12 µs at 1,000 to 100,000 downtimes (memory, not work, makes the
+decision costs ~5-10 µs at 1,000 to 100,000 downtimes (memory, not work, makes the
 difference); a kept one a dictionary lookup (bench/matching.py prints both).
 """
 
