@@ -81,6 +81,8 @@ CASES = [
     Case("v1 monitor_id past int64", "POST", "/api/v1/downtime", "monitor_id", {"scope": "env:a", "monitor_id": BIG}),
     Case("v2 monitor_id past int64", "POST", "/api/v2/downtime", "monitor_identifier.monitor_id",
          v2(monitor_identifier={"monitor_id": BIG})),
+    Case("v2 monitor_id at 2**64 (orjson reads a float)", "POST", "/api/v2/downtime", "monitor_identifier.monitor_id",
+         v2(monitor_identifier={"monitor_id": 2**64})),
     Case("monitor priority past int64", "POST", "/api/v1/monitor", "priority", monitor(priority=BIG)),
     Case("check run timestamp past int64", "POST", "/api/v1/check_run", "timestamp",
          {"check": "app.up", "status": 0, "timestamp": BIG}),
