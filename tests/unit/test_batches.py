@@ -36,6 +36,21 @@ def _committed(db: Database, name: str) -> int | None:
     return db.counters.value(name)
 
 
+def _hold_the_write_lock(db: Database) -> tuple[threading.Event, threading.Thread]:
+    """A thread writing on `db` until the event is set (as a scheduler tick would)."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db.writing():
+            holding.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    return release, holder
+
+
 def test_writes_that_arrive_together_commit_together_and_each_gets_its_answer(db: Database) -> None:
     group: GroupCommit[str, int] = GroupCommit(db, _raise, "test")
     batches: list[int] = []
@@ -65,16 +80,7 @@ def test_a_bad_write_fails_alone(db: Database) -> None:
 
 def test_a_write_while_this_process_writes_waits_in_a_thread_not_on_the_loop(db: Database) -> None:
     group: GroupCommit[str, int] = GroupCommit(db, _raise, "test")
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with db.writing():
-            holding.set()
-            release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    holding.wait(5)
+    release, holder = _hold_the_write_lock(db)
     with pytest.raises(Busy):
         with db.writing(wait=False):
             pass
@@ -104,16 +110,7 @@ def test_writes_that_arrive_while_a_batch_waits_in_a_thread_wait_for_it_and_go_t
         return apply(connection, items)
 
     group.apply = counted  # type: ignore[method-assign]
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with db.writing():
-            holding.set()
-            release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    holding.wait(5)
+    release, holder = _hold_the_write_lock(db)
 
     async def main() -> list[int]:
         first = asyncio.ensure_future(group.write("train"))
