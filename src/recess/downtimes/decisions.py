@@ -33,20 +33,14 @@ class KeptDecisions:
         """`kept` for the groups of one monitor, the monitor looked up once."""
         mine = self._kept.get((org_id, monitor_id, monitor_tags)) or {}
         version = self.index.version
-
-        def kept(name: str, terms: tuple[str, ...], now: datetime) -> tuple[list[Entry], datetime | None] | None:
-            found = mine.get((name, terms))
-            if found is not None and found[0] == version and found[1] <= now and (found[2] is None or now < found[2]):
-                return found[3], found[2]
-            return None
-
-        return kept
+        return lambda name, terms, now: _holding(mine.get((name, terms)), version, now)
 
     def kept(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], name: str, terms: tuple[str, ...],
              now: datetime) -> tuple[list[Entry], datetime | None] | None:
         """The decision kept for the group `name` with tags `terms` (as given) that still holds at
         `now`, and until when; None if none. By name and terms: a reader need not index the tags."""
-        return self.of_monitor(org_id, monitor_id, monitor_tags)(name, terms, now)
+        mine = self._kept.get((org_id, monitor_id, monitor_tags))
+        return None if mine is None else _holding(mine.get((name, terms)), self.index.version, now)
 
     def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
         """`DowntimeIndex.matching`, kept."""
@@ -62,3 +56,10 @@ class KeptDecisions:
         self._count += (group.name, group.terms) not in mine
         mine[(group.name, group.terms)] = (version, now, until, found)
         return found
+
+
+def _holding(kept: _Kept | None, version: int, now: datetime) -> tuple[list[Entry], datetime | None] | None:
+    """A kept decision's entries and end, if it was made at `version` and still holds at `now`."""
+    if kept is not None and kept[0] == version and kept[1] <= now and (kept[2] is None or now < kept[2]):
+        return kept[3], kept[2]
+    return None
