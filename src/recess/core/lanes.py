@@ -115,7 +115,7 @@ class Lanes:
         # How many requests each lane answered (the rest of its route's went the long way).
         self.answered = Counter("recess_lane_answers", "Requests answered by a lane, by route template and method.",
                                 ["route", "method"], registry=services.metrics.registry)
-        self._answered: dict[int, Any] = {}
+        self._answered: dict[tuple[str, str], Any] = {}
 
     def _bind(self) -> dict[str, list[tuple[BaseRoute, Lane]]]:
         routes = list(self._router.routes)
@@ -207,9 +207,10 @@ class Lanes:
         self.observer.record(scope, 500, scope.get(STARTED) or time.perf_counter())
 
     async def _send(self, scope: dict[str, Any], send: Any, route: Route, lane: Lane, answer: bytes, charge: Any) -> None:
-        counted = self._answered.get(id(lane))
-        if counted is None:  # the labelled counter, looked up once per lane
-            counted = self._answered[id(lane)] = self.answered.labels(route.path_format, lane.method)
+        which = (route.path_format, lane.method)
+        counted = self._answered.get(which)
+        if counted is None:  # the labelled counter, looked up once per route and method
+            counted = self._answered[which] = self.answered.labels(*which)
         counted.inc()
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-length", str(len(answer)).encode()), (b"content-type", lane.content_type),
