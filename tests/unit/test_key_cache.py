@@ -34,6 +34,15 @@ def resolver(monkeypatch: pytest.MonkeyPatch) -> Resolver:
     return found
 
 
+@pytest.fixture
+def renewing() -> Any:
+    """A cache over a stand-in database, its renewal loop running."""
+    cache = auth.KeyCache(seconds=2.0, db=object())  # type: ignore[arg-type]
+    cache.start()
+    yield cache
+    cache.stop()
+
+
 def _wait_for(condition: Any) -> None:
     deadline = time.monotonic() + 5
     while not condition():
@@ -41,8 +50,8 @@ def _wait_for(condition: Any) -> None:
         time.sleep(0.005)
 
 
-def test_a_pair_in_use_is_renewed_before_it_expires(resolver: Resolver) -> None:
-    cache = auth.KeyCache(seconds=2.0, db=object())  # type: ignore[arg-type]
+def test_a_pair_in_use_is_renewed_before_it_expires(resolver: Resolver, renewing: auth.KeyCache) -> None:
+    cache = renewing
     assert cache.caller(object(), "api", "app") == CALLER  # type: ignore[arg-type]
     assert resolver.count == 1
     assert cache.cached("api", "app") == CALLER and resolver.count == 1  # early on: no renewal
@@ -53,8 +62,8 @@ def test_a_pair_in_use_is_renewed_before_it_expires(resolver: Resolver) -> None:
     assert cache.cached("api", "app") == CALLER
 
 
-def test_a_pair_found_invalid_on_renewal_is_dropped_at_once(resolver: Resolver) -> None:
-    cache = auth.KeyCache(seconds=2.0, db=object())  # type: ignore[arg-type]
+def test_a_pair_found_invalid_on_renewal_is_dropped_at_once(resolver: Resolver, renewing: auth.KeyCache) -> None:
+    cache = renewing
     resolver.answers = [CALLER, None]  # revoked after the first resolution
     assert cache.caller(object(), "api", "app") == CALLER  # type: ignore[arg-type]
     time.sleep(1.4)
@@ -70,3 +79,26 @@ def test_without_a_database_nothing_is_renewed_and_a_pair_expires(resolver: Reso
     time.sleep(0.5)
     assert cache.cached("api", "app") is None
     assert resolver.count == 1
+
+
+def test_a_renewal_waits_for_the_request_that_asked_and_runs_once(resolver: Resolver, renewing: auth.KeyCache) -> None:
+    cache = renewing
+    cache.caller(object(), "api", "app")  # type: ignore[arg-type]
+    time.sleep(1.4)
+    asked = time.monotonic()
+    for _ in range(50):  # a burst of requests in the renewal window: one renewal
+        assert cache.cached("api", "app") == CALLER
+    assert resolver.count == 1  # not during the requests that asked
+    _wait_for(lambda: resolver.count == 2)
+    assert time.monotonic() - asked >= auth.RENEW_AFTER
+    time.sleep(0.2)
+    assert resolver.count == 2
+
+
+def test_a_cache_not_started_renews_nothing(resolver: Resolver) -> None:
+    cache = auth.KeyCache(seconds=1.0, db=object())  # type: ignore[arg-type]
+    cache.caller(object(), "api", "app")  # type: ignore[arg-type]
+    time.sleep(0.7)
+    assert cache.cached("api", "app") == CALLER
+    time.sleep(0.5)
+    assert cache.cached("api", "app") is None and resolver.count == 1

@@ -8,7 +8,6 @@ to an API key alone. Resolved keys are cached per app for a few seconds (`KeyCac
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from threading import Lock
@@ -24,8 +23,11 @@ from recess.core.application import Key, services
 from recess.core.db import Database
 from recess.core.errors import forbidden
 from recess.core.http import database
+from recess.core.worker import Worker
 
 _log = logging.getLogger(__name__)
+RENEW_AFTER = 0.05  # seconds from a request asking for a renewal to the renewal
+RENEW_IDLE = 60.0  # the renewal loop's sleep while nothing is asked (a request wakes it)
 
 
 def _resolve(db: Database, api_key: str, app_key: str) -> Caller | None:
@@ -61,10 +63,12 @@ class KeyCache:
     """Resolved key pairs of one app, each trusted for `seconds` after it was resolved (a key
     removed by hand stops working within that long). Keyed by the keys' digests, never the keys.
 
-    With `db`, a pair in use is resolved again in the background during the last `renew_within`
-    of its time, so a client that keeps calling never waits for the lookup (~3 ms, a read and a
-    thread hop: the first read of a page after a pause paid it every few seconds). A pair that is
-    no longer valid then is dropped at once."""
+    With `db` and once started, a pair in use is resolved again in the background during the
+    last `renew_within` of its time, so a client that keeps calling never waits for the lookup
+    (~3 ms, a read and a thread hop: the first read of a page after a pause paid it every few
+    seconds). A pair that is no longer valid then is dropped at once. Renewals run in one loop
+    of their own, a moment after a request asked for them: starting a thread from the request
+    cost that request ~3 ms, and the lookup would share the interpreter with it."""
 
     def __init__(self, seconds: float = 5.0, size: int = 10_000, db: Database | None = None,
                  renew_within: float = 0.4) -> None:
@@ -73,8 +77,17 @@ class KeyCache:
         self.db = db
         self.renew_within = renew_within * seconds
         self._entries: dict[tuple[str, str], tuple[float, Caller]] = {}
-        self._renewing: set[tuple[str, str]] = set()
+        # Pairs to renew, with their keys (held only until renewed) and when they were asked for.
+        self._pending: dict[tuple[str, str], tuple[str, str, float]] = {}
         self._lock = Lock()
+        self._renewals = Worker("key-renewal", self._renew_pending, max_sleep=RENEW_IDLE)
+
+    def start(self) -> None:
+        if self.db is not None:
+            self._renewals.start()
+
+    def stop(self) -> None:
+        self._renewals.stop(timeout=5)
 
     def cached(self, api_key: str, app_key: str) -> Caller | None:
         """The caller of a pair resolved in the last few seconds, else None (not known now)."""
@@ -84,11 +97,11 @@ class KeyCache:
             hit = self._entries.get(key)
             if hit is None or hit[0] <= now:
                 return None
-            renew = self.db is not None and hit[0] - now < self.renew_within and key not in self._renewing
+            renew = hit[0] - now < self.renew_within and key not in self._pending and self._renewals.alive
             if renew:
-                self._renewing.add(key)
+                self._pending[key] = (api_key, app_key, now)
         if renew:
-            threading.Thread(target=self._renew, args=(key, api_key, app_key), name="recess-key-renewal", daemon=True).start()
+            self._renewals.wake()
         return hit[1]
 
     def caller(self, db: Database, api_key: str, app_key: str) -> Caller | None:
@@ -111,16 +124,24 @@ class KeyCache:
                 self._entries.clear()
             self._entries[key] = (resolved_at + self.seconds, caller)
 
-    def _renew(self, key: tuple[str, str], api_key: str, app_key: str) -> None:
+    def _renew_pending(self) -> float:
+        """Renew the pairs asked for at least RENEW_AFTER ago (the request that asked is done by
+        then); answer how long until the next is due."""
         assert self.db is not None
-        try:
-            resolved_at = time.monotonic()
-            self._keep(key, resolved_at, _resolve(self.db, api_key, app_key))
-        except Exception:  # the next request past the expiry resolves it itself, and says why
-            _log.debug("could not renew a key pair", exc_info=True)
-        finally:
-            with self._lock:
-                self._renewing.discard(key)
+        now = time.monotonic()
+        with self._lock:
+            due = [(key, keys) for key, keys in self._pending.items() if now - keys[2] >= RENEW_AFTER]
+            later = [keys[2] + RENEW_AFTER - now for keys in self._pending.values() if now - keys[2] < RENEW_AFTER]
+        for key, (api_key, app_key, _asked) in due:
+            try:
+                resolved_at = time.monotonic()
+                self._keep(key, resolved_at, _resolve(self.db, api_key, app_key))
+            except Exception:  # the next request past the expiry resolves it itself, and says why
+                _log.debug("could not renew a key pair", exc_info=True)
+            finally:
+                with self._lock:
+                    self._pending.pop(key, None)
+        return min(later, default=RENEW_IDLE)
 
 
 KEY_CACHE: Key[KeyCache] = Key("key_cache")

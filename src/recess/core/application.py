@@ -100,6 +100,8 @@ class Feature:
     object_error_prefixes: Sequence[str] = ()
     # At start, once the database is there: build what the feature provides to others.
     start: Callable[[Services], None] | None = None
+    # At shutdown, in reverse order: stop what `start` began in every process.
+    stop: Callable[[Services], None] | None = None
     # Things that change by themselves, run by the app's scheduler in this order.
     jobs: Callable[[Services], Sequence[Job]] = field(default=lambda _services: ())
     # Plain requests of some routes, answered without FastAPI's per-request work (core.lanes).
@@ -196,6 +198,9 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
                     worker.stop()
                 scheduler.stop()
             leadership.release()
+            for feature in reversed(features):
+                if feature.stop is not None:
+                    feature.stop(shared)
             db.dispose()
 
     app = App(
