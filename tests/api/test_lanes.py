@@ -209,3 +209,66 @@ def test_concurrent_creates_each_get_their_own_committed_downtime(server: Server
         # v1 sees them too, each with its own v1 id.
         v1_ids = {d["id"] for d in http.get("/api/v1/downtime").json() if d["scope"] and f"env:burst-{tag}" in d["scope"]}
         assert len(v1_ids) == 64
+
+
+MATCHES = "/api/v2/monitor/{monitor_id}/downtime_matches"
+
+
+def lane_matches(http: httpx.Client) -> float:
+    text = _metrics(http)
+    found = re.search(r'^recess_lane_answers_total\{method="GET",route="%s"\} (\S+)$' % re.escape(MATCHES), text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+def _matched_monitor(http: httpx.Client, hosts: int) -> tuple[int, str]:
+    """A monitor with `hosts` groups (host:h0..), and downtimes covering some of them."""
+    check, tag = f"lane.{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:8]
+    monitor = http.post("/api/v1/monitor", json={
+        "name": "lane", "type": "service check", "query": f'"{check}".over("*").by("host").last(1).count_by_status()',
+        "message": "m", "options": {"thresholds": {"ok": 1, "warning": 1, "critical": 1}}})
+    monitor.raise_for_status()
+    http.post("/api/v1/check_run", json=[{"check": check, "host_name": f"h{i}", "status": 2, "tags": [f"env:{tag}", f"n:{i % 3}"]}
+                                        for i in range(hosts)]).raise_for_status()
+    for scope in (f"env:{tag} AND n:0", f"env:{tag} AND n:1", "host:h2", "n:2 AND -host:h2"):
+        http.post("/api/v2/downtime", json={"data": {"type": "downtime", "attributes": {
+            "scope": scope, "monitor_identifier": {"monitor_tags": ["*"]}}}}).raise_for_status()
+    return int(monitor.json()["id"]), tag
+
+
+def test_a_monitors_matches_by_the_lane_are_the_routes(server: Server) -> None:
+    with server.http() as http:
+        monitor_id, _tag = _matched_monitor(http, 7)
+        path = MATCHES.format(monitor_id=monitor_id)
+        before = lane_matches(http)
+        # A parameter the lane does not read sends the request to the route, which ignores it.
+        for page in ({}, {"page[limit]": "2"}, {"page[limit]": "2", "page[offset]": "2"}, {"page[offset]": "3"},
+                     {"page[offset]": "9"}, {"page[limit]": "1000", "page[offset]": "0"}):
+            by_route = http.get(path, params={**page, "ignored": "1"})
+            by_lane = http.get(path, params=page)
+            assert by_lane.status_code == by_route.status_code == 200
+            assert by_lane.content == by_route.content
+            assert by_lane.headers["content-type"] == by_route.headers["content-type"] == "application/json"
+        assert lane_matches(http) == before + 6
+        whole = http.get(path).json()
+        assert whole["meta"]["page"]["total_filtered_count"] == 4
+        assert sorted(g for m in whole["data"] for g in m["attributes"]["groups"]) == [f"host:h{i}" for i in range(7)]
+        assert [m["attributes"]["groups"] for m in http.get(path, params={"page[limit]": "1", "page[offset]": "2"}).json()["data"]] \
+            == [whole["data"][2]["attributes"]["groups"]]
+
+
+def test_matches_the_lane_cannot_answer_go_to_the_route(server: Server) -> None:
+    with server.http() as http:
+        monitor_id, _tag = _matched_monitor(http, 3)
+        path = MATCHES.format(monitor_id=monitor_id)
+        http.get(path).raise_for_status()
+        before = lane_matches(http)
+        for query, status in (("page[limit]=0", 400), ("page[limit]=1001", 400), ("page[offset]=-1", 400),
+                              ("page[limit]=abc", 400), ("page[limit]=%C2%B2", 400), ("page[limit]=2&page[limit]=3", 200),
+                              ("page[limit]=02", 200), ("page[limit]", 400), ("page[limit]=", 400)):
+            answer = http.get(f"{path}?{query}")
+            assert answer.status_code == status, (query, answer.text)
+            assert answer.json()["errors"] if status == 400 else answer.json()["data"] is not None
+        missing = http.get(MATCHES.format(monitor_id=10**15))
+        assert missing.status_code == 404 and missing.json() == {"errors": [f"Monitor with id {10**15} not found"]}
+        assert http.get(MATCHES.format(monitor_id="x1")).status_code == 400
+        assert lane_matches(http) == before

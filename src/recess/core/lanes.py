@@ -3,8 +3,9 @@
 Why: for a GET of one downtime, resolving the route's dependencies, validating its parameters
 and building Request and Response objects cost more than the lookup itself; FastAPI alone caps
 one process at ~5,000 answers a second on this kind of machine. A lane answers a request of its
-route only when the request is plain: no query string, a key pair already in the key cache that
-holds the lane's permission, and an answer the lane can give. Anything else (a bad id, a 404,
+route only when the request is plain: no query string beyond the names the lane reads (each
+given once), a key pair already in the key cache that holds the lane's permission, and an
+answer the lane can give. Anything else (a bad id, a 404,
 an unknown key, `?include=`) goes on to the app unchanged, so a lane refuses nothing itself:
 every refusal is the route's. The lane's body is built by the route's own functions.
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 from typing import Any, Generic, Hashable, Protocol, TypeVar
+from urllib.parse import parse_qsl
 
 from prometheus_client import Counter
 from starlette.routing import BaseRoute, Route, Router
@@ -57,14 +59,17 @@ GATE: Key[Gate] = Key("lane_gate")
 
 @dataclass(frozen=True)
 class Lane:
-    """`answer(principal, path_params, now, body)` gives the body of a 200, or None: let the
-    route answer. `body` is the request's, as the request guards checked it (b"" for a GET)."""
+    """`answer(principal, params, now, body)` gives the body of a 200, or None: let the route
+    answer. `params` holds the path's parameters and the query's (only names in `query`, each
+    given once, as text); `body` is the request's, as the request guards checked it (b"" for a
+    GET)."""
 
     method: str
     path: str  # the route's path template, as declared
     permission: str
     answer: Callable[[Any, dict[str, Any], datetime, bytes], Awaitable[bytes | None]]
     content_type: bytes = b"application/json"
+    query: frozenset[str] = frozenset()  # the query parameters it reads; any other goes the long way
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,21 @@ class KeptAnswers(Generic[T]):
             if len(self._kept) >= self.size:
                 self._kept.clear()
             self._kept[key] = _Kept(version, since, until, value)
+
+
+def _query(raw: bytes, names: frozenset[str]) -> dict[str, str] | None:
+    """The query's parameters when each is one of `names`, given once; None otherwise (the route
+    reads it: it knows what to ignore and what to refuse)."""
+    if not names:
+        return None
+    try:
+        pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        return None
+    found = dict(pairs)
+    if len(found) != len(pairs) or not names.issuperset(found):
+        return None
+    return found
 
 
 class Lanes:
@@ -130,7 +150,7 @@ class Lanes:
         return bound
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and not scope.get("query_string") and not scope.get("root_path"):
+        if scope["type"] == "http" and not scope.get("root_path"):
             if self._bound is None and self.services.started:
                 self._bound = self._bind()
             laned = self._bound.get(scope["method"]) if self._bound else None
@@ -154,6 +174,11 @@ class Lanes:
         lane = next((lane for bound, lane in laned if bound is route), None)
         if lane is None:
             return None
+        if scope.get("query_string"):
+            query = _query(scope["query_string"], lane.query)
+            if query is None:
+                return None
+            params = {**params, **query}
         api_key = app_key = ""
         for name, value in scope["headers"]:
             if name == b"dd-api-key":

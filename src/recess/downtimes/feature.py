@@ -31,7 +31,7 @@ def _warm(services: Services, index: DowntimeIndex) -> None:
             live.refresh(session, index, clock.now())
             # The statements of a monitor's matches, compiled now rather than in the first read
             # (~8 ms of it): SQLAlchemy compiles each statement once per process.
-            monitors.get(session, 0, 0)
+            monitors.ref(session, 0, 0)
             monitors.groups_changed(session)
             list(monitors.group_tag_texts(session, 0))
     except Exception:  # the first request that needs the index loads it instead

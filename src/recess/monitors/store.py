@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, Text, and_, bindparam, cast, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -42,6 +42,25 @@ def write(row: Monitor, fields: MonitorFields, now: datetime) -> None:
 def get(session: Session, org_id: int, monitor_id: int, *, for_update: bool = False) -> Monitor | None:
     query = select(Monitor).where(Monitor.org_id == org_id, Monitor.id == monitor_id, Monitor.deleted.is_(None))
     return session.scalar(query.with_for_update() if for_update else query)
+
+
+class MonitorRef(NamedTuple):
+    """What a reader of a monitor's matches needs of it."""
+
+    org_id: int
+    id: int
+    tags: list[str]
+
+
+_REF = DriverStatement(select(Monitor.org_id, Monitor.id, Monitor.tags).where(
+    Monitor.org_id == bindparam("org_id"), Monitor.id == bindparam("monitor_id"), Monitor.deleted.is_(None)))
+
+
+def ref(session: Session, org_id: int, monitor_id: int) -> MonitorRef | None:
+    """A live monitor's org, id and tags, read on the driver (no ORM object: ~1 ms of a cold
+    read of its matches went to loading the whole row)."""
+    rows = _REF.rows(session.connection(), {"org_id": org_id, "monitor_id": monitor_id})
+    return MonitorRef(*rows[0]) if rows else None
 
 
 def listing(session: Session, org_id: int, *, name: str | None = None, id_offset: int | None = None) -> Sequence[Monitor]:
