@@ -9,7 +9,7 @@ process never share anything. Nothing here knows a feature by name: `recess.app`
 
 from __future__ import annotations
 
-import gc
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -21,7 +21,8 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.types import Receive, Scope, Send
 
 from recess import __version__
-from recess.core import clock, errors, openapi, routing
+from recess.core import clock, collector, errors, openapi, routing
+from recess.core.collector import IdleCollector
 from recess.core.db import Database
 from recess.core.guards import Guard, RequestGuards
 from recess.core.http import JsonBodies
@@ -116,16 +117,6 @@ STANDBY_RETRY = 2.0  # seconds between a standby process's tries to take the loo
 CHECKPOINT_EVERY = 0.25  # seconds between SQLite WAL checkpoints (at ~7,000 creates/s, ~20 MB of WAL)
 
 
-def _tune_gc() -> None:
-    """Once started: what exists now (modules, routes, models) lives as long as the process, so
-    the collector stops looking at it (freeze), and it collects young objects every 20,000
-    allocations rather than every 700. A request allocates a few hundred short-lived objects:
-    a collection every few requests cost ~5% of a create's time."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
-
-
 def _checkpoint(db: Database) -> float:
     db.checkpoint()
     return CHECKPOINT_EVERY
@@ -141,15 +132,24 @@ def _take_over(leadership: Leadership, run_loops: Callable[[], None], standby: W
 
 class App(FastAPI):
     """FastAPI with the lanes (core.lanes) in front of all of it, FastAPI's own middleware
-    included: a laned request costs only what its answer does."""
+    included: a laned request costs only what its answer does. It counts the requests in
+    flight for the idle collector (core.collector)."""
 
     lanes: Any = None
+    collector: IdleCollector
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.lanes is None:
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
-        else:
-            await self.lanes(scope, receive, send)
+            return
+        self.collector.begin()
+        try:
+            if self.lanes is None:
+                await super().__call__(scope, receive, send)
+            else:
+                await self.lanes(scope, receive, send)
+        finally:
+            self.collector.end()
 
 
 def build(settings: Settings, features: Sequence[Feature], *, description: str) -> FastAPI:
@@ -187,11 +187,13 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
             run_loops()
         else:
             standby.start()
-        _tune_gc()
+        collector.tune()
+        idle_collections = asyncio.get_running_loop().create_task(app.collector.run())  # type: ignore[attr-defined]
         log.info("recess %s ready: database %s%s", __version__, db.describe(), "" if leadership.held else " (standing by)")
         try:
             yield
         finally:
+            idle_collections.cancel()
             standby.stop(timeout=5)
             if leadership.held:
                 for worker in reversed(workers):
@@ -210,6 +212,7 @@ def build(settings: Settings, features: Sequence[Feature], *, description: str) 
         # asking OpenTelemetry whether it is configured cost ~5% of every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    app.collector = IdleCollector()
     app.state.services = shared
     app.state.metrics = metrics
     shapes = errors.ErrorShapes([prefix for feature in features for prefix in feature.object_error_prefixes])

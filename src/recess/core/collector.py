@@ -1,0 +1,64 @@
+"""Python's garbage collector, set for a server: startup's objects out of its scans, young
+objects collected less often than by default, and collected while no request is answered.
+
+A collection walks every young object. After a burst of writes most of them live on (index
+entries, kept decisions), so the walk is long and its memory cold, and it happens inside
+whichever request crossed the threshold (the first read after the burst, most often). With
+thresholds of (20,000, 20, 20) a young collection took 3-7 ms and a middle one ~60 ms; with
+(5,000, 4, 10) creates ran as fast and their 99th percentile latency fell from 10-300 ms to
+5-17 ms (wrk, pinned, three runs each). Collected while the process is idle, the young objects
+are out of the way before the next request comes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+
+THRESHOLDS = (5_000, 4, 10)
+IDLE_AFTER = 0.1  # seconds without a request before the young generations are collected
+IDLE_LEAST = 1_000  # young allocations worth a collection (below, the walk is short anyway)
+
+
+def tune() -> None:
+    """Once started: what exists now (modules, routes, models) lives as long as the process, so
+    the collector stops looking at it (freeze), and it collects young objects every 5,000
+    allocations rather than every 700 (a collection every few requests cost ~5% of a create's
+    time), and the middle generation every 4 young collections rather than 10 (so that one
+    walks at most ~20,000 objects)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*THRESHOLDS)
+
+
+class IdleCollector:
+    """Counts the requests being answered (on the event loop: `begin`/`end`), and collects the
+    young generations once none has been for IDLE_AFTER."""
+
+    def __init__(self, after: float = IDLE_AFTER, least: int = IDLE_LEAST) -> None:
+        self.after = after
+        self.least = least
+        self.in_flight = 0
+        self.last = time.monotonic()
+        self.collections = 0
+
+    def begin(self) -> None:
+        self.in_flight += 1
+
+    def end(self) -> None:
+        self.in_flight -= 1
+        self.last = time.monotonic()
+
+    def collect_if_idle(self, now: float) -> bool:
+        young, collections = gc.get_count()[:2]
+        if self.in_flight or now - self.last < self.after or (young < self.least and not collections):
+            return False
+        gc.collect(1)
+        self.collections += 1
+        return True
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(self.after)
+            self.collect_if_idle(time.monotonic())
