@@ -19,7 +19,7 @@ from sys import intern
 from threading import RLock
 from typing import Any
 
-from recess.core.schedule import Recurring, Schedule, Window, state_at
+from recess.core.schedule import Recurring, Schedule, Window, edge_after, state_at
 from recess.core.search import Clause, MatchAll, TagIndex, clauses_match, clauses_of, compile_matcher, index_tags, parse, required_terms
 from recess.downtimes.rules import schedule_of
 from recess.downtimes.views import Bucket, BucketView, view_of
@@ -135,9 +135,7 @@ class Entry:
     def changes_after(self, now: datetime) -> datetime | None:
         """The next instant after `now` at which this downtime starts or stops being active
         (None: never, as far as its schedule says)."""
-        window = self.window(now)
-        edge = window.start if now < window.start else window.end
-        return edge if edge is not None and edge > now else None
+        return edge_after(self.window(now), now)
 
     def active_at(self, now: datetime) -> bool:
         return not self.canceled and state_at(self.window(now), now) == "active"

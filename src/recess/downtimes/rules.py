@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from recess.core.schedule import (
-    OneTime, Recurrence, Recurring, Schedule, ScheduleError, Window, parse_local_start, resolve_timezone, state_at,
+    OneTime, Recurrence, Recurring, Schedule, ScheduleError, Window, edge_after, parse_local_start, resolve_timezone, state_at,
 )
 from recess.core.schedule.duration import PUBLIC_UNITS, Duration, parse_duration
 from recess.core.schedule.recurrence import format_local_start
@@ -74,9 +74,7 @@ def current_window(schedule: Schedule, now: datetime) -> Window:
 def next_change(schedule: Schedule, now: datetime) -> datetime | None:
     """The next instant after `now` at which what the schedule says (active or not, the current
     window) changes: the current window's start or end. None: never, as far as it says."""
-    window = schedule.current(now)
-    edge = window.start if now < window.start else window.end
-    return edge if edge is not None and edge > now else None
+    return edge_after(schedule.current(now), now)
 
 
 def next_end(fields: Fields, now: datetime, pending: datetime | None = None) -> datetime | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from recess.core.schedule import edge_after
 from recess.core.search import TagIndex
 
 if TYPE_CHECKING:
@@ -83,8 +84,8 @@ def view_of(entries: Iterable[Entry], version: int, now: datetime, key: tuple[ob
         window = entry.window(now)
         if not entry.canceled and window.start <= now and (window.end is None or now < window.end):
             kind.active.append(entry)
-        edge = window.start if now < window.start else window.end
-        if edge is not None and edge > now:
+        edge = edge_after(window, now)
+        if edge is not None:
             if kind.next_edge is None or edge < kind.next_edge:
                 kind.next_edge = edge
             if until is None or edge < until:

@@ -65,6 +65,12 @@ class Recurring:
 Schedule = OneTime | Recurring
 
 
+def edge_after(window: Window, now: datetime) -> datetime | None:
+    """The window's next start or end after `now`: when its state next changes (None: never)."""
+    edge = window.start if now < window.start else window.end
+    return edge if edge is not None and edge > now else None
+
+
 def state_at(window: Window, now: datetime) -> str:
     """`scheduled`, `active` or `ended` for a window at `now`."""
     if window.start > now:
