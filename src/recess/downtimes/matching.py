@@ -26,6 +26,7 @@ from recess.downtimes.views import Bucket, BucketView, view_of
 
 Key = tuple[Any, ...]
 _ALL: Key = ("all",)
+_NONE: frozenset[str] = frozenset()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # any instant reads a one-time schedule's bounds
 _END_STATES = {"Alert": "alert", "Warn": "warn", "No Data": "no data"}  # group state -> notify_end_states value
 
@@ -55,18 +56,26 @@ def _always(_tags: TagIndex) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _cover_test_given(scope: str, term: tuple[str, str]) -> Callable[[TagIndex], bool]:
-    """The scope's test for groups known to present `term` (the key of the bucket its downtime
-    is filed under): the clauses that term satisfies are not tested again. `host:a` filed
-    under host:a covers every group that reaches it."""
+def _clauses_given(scope: str, term: tuple[str, str]) -> tuple[Clause, ...] | None:
+    """The clauses left to test of a plain scope for groups known to present `term` (the key of
+    the bucket its downtime is filed under): those that term satisfies are not tested again
+    (`host:a` filed under host:a leaves none). None for a scope that is not plain clauses."""
     clauses = _shape(scope)[2]
     if clauses is None:
-        return _cover_test(scope)
+        return None
     key, value = term
-    rest = tuple(clause for clause in clauses if not (clause[2] and clause[0] == key and value in clause[1]))
+    return tuple(clause for clause in clauses if not (clause[2] and clause[0] == key and value in clause[1]))
+
+
+@lru_cache(maxsize=65536)
+def _cover_test_given(scope: str, term: tuple[str, str]) -> Callable[[TagIndex], bool]:
+    """The scope's test for groups known to present `term` (see _clauses_given)."""
+    rest = _clauses_given(scope, term)
+    if rest is None:
+        return _cover_test(scope)
     if not rest:
         return _always
-    return partial(clauses_match, rest) if len(rest) < len(clauses) else _cover_test(scope)
+    return partial(clauses_match, rest) if len(rest) < len(_shape(scope)[2] or ()) else _cover_test(scope)
 
 
 @dataclass(slots=True)
@@ -157,6 +166,10 @@ class Entry:
         """`cover_test`, for groups known to present `term` (None: nothing known)."""
         return self.cover_test() if term is None else _cover_test_given(self.scope, term)
 
+    def clauses_given(self, term: tuple[str, str] | None) -> tuple[Clause, ...] | None:
+        """That test as the clauses it is made of, for a plain scope (None: a compiled matcher)."""
+        return _shape(self.scope)[2] if term is None else _clauses_given(self.scope, term)
+
     def covers(self, group_tags: TagIndex) -> bool:
         return self.cover_test()(group_tags)
 
@@ -210,6 +223,12 @@ def group_of(name: str, tags: Iterable[str]) -> Group:
 def _indexed(tags: tuple[str, ...]) -> TagIndex:
     """A group's tags indexed once, however often its monitor is read."""
     return index_tags(tags)
+
+
+@lru_cache(maxsize=65536)
+def _monitor_keys(monitor_id: int, monitor_tags: frozenset[str]) -> tuple[Key, ...]:
+    """The keys every group of a monitor reaches: everything, the monitor's own, its tags'."""
+    return (_ALL, ("m", monitor_id), *(("mt", intern(tag)) for tag in sorted(monitor_tags)))
 
 
 @lru_cache(maxsize=65536)
@@ -390,16 +409,16 @@ class DowntimeIndex:
         tags = group.tags
         covered: dict[Callable[[TagIndex], bool], bool] = {}  # a scope met in several kinds is tested once
         buckets = self._buckets.get(org_id, {})
-        keys: list[Key] = [_ALL, ("m", monitor_id), *[("mt", t) for t in monitor_tags], *group.term_keys]
+        keys = _monitor_keys(monitor_id, monitor_tags) + group.term_keys
         mine = self._by_monitor.get((org_id, monitor_id))
         if mine:  # most monitors have no downtime of their own, and few terms are theirs
-            keys += [("m", monitor_id, *key[1:]) for key in group.term_keys if key[1:] in mine]
+            keys += tuple(("m", monitor_id, *key[1:]) for key in group.term_keys if key[1:] in mine)
         for key in keys:
             bucket = buckets.get(key)
             if bucket is None:
                 continue
-            view = bucket.view
-            if view is None or not view.holds(bucket.version, now):
+            view = bucket.view  # BucketView.holds, written out: it is asked of every bucket a decision meets
+            if view is None or view.version != bucket.version or now < view.since or (view.until is not None and now >= view.until):
                 view = self._view_now(bucket, now)
             for kind in view.kinds:
                 if kind.monitor_id is not None:
@@ -407,9 +426,17 @@ class DowntimeIndex:
                         continue
                 elif kind.monitor_tags is not None and not kind.monitor_tags <= monitor_tags:
                     continue
-                covers = covered.get(kind.covers)
-                if covers is None:
-                    covers = covered[kind.covers] = kind.covers(tags)
+                clauses = kind.clauses
+                if clauses is None:
+                    covers = covered.get(kind.covers)
+                    if covers is None:
+                        covers = covered[kind.covers] = kind.covers(tags)
+                else:  # plain clauses, tested in place: calling a test per kind was ~15% of a decision
+                    covers = True
+                    for term_key, values, wanted in clauses:
+                        if values.isdisjoint(tags.get(term_key, _NONE)) is wanted:
+                            covers = False
+                            break
                 if not covers:
                     continue
                 found.extend(kind.active)

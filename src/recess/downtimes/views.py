@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from recess.core.schedule import edge_after
-from recess.core.search import TagIndex
+from recess.core.search import Clause, TagIndex
 
 if TYPE_CHECKING:
     from recess.downtimes.matching import Entry
@@ -31,6 +31,7 @@ class Kind:
     monitor_id: int | None  # the monitor they are for, if one
     monitor_tags: frozenset[str] | None  # else the tags a monitor must carry (None: any monitor)
     covers: Callable[[TagIndex], bool]  # the scope's test of a group's tags
+    clauses: tuple[Clause, ...] | None  # that test as plain clauses (matching tests them in place); None: call `covers`
     active: tuple[Entry, ...]  # those active at the view's instant
     next_edge: datetime | None  # the first start or end after it among them (None: none)
 
@@ -41,9 +42,7 @@ class BucketView:
     since: datetime
     until: datetime | None  # the first edge among all its downtimes (None: never)
     kinds: tuple[Kind, ...]
-
-    def holds(self, version: int, now: datetime) -> bool:
-        return self.version == version and self.since <= now and (self.until is None or now < self.until)
+    # It holds while its bucket's version is `version` and an instant is in [since, until).
 
 
 class _Gathered:
@@ -100,4 +99,5 @@ def _kind(gathered: _Gathered, term: tuple[str, str] | None, carried: str | None
     tags = None if sample.any_monitor or sample.monitor_id is not None else sample.monitor_tags
     if tags is not None and tags == {carried}:  # the monitor carries it, or it would not be here
         tags = None
-    return Kind(sample.scope, sample.monitor_id, tags, sample.cover_test_given(term), tuple(gathered.active), gathered.next_edge)
+    return Kind(sample.scope, sample.monitor_id, tags, sample.cover_test_given(term), sample.clauses_given(term),
+                tuple(gathered.active), gathered.next_edge)
