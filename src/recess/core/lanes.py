@@ -3,11 +3,11 @@
 Why: for a GET of one downtime, resolving the route's dependencies, validating its parameters
 and building Request and Response objects cost more than the lookup itself; FastAPI alone caps
 one process at ~5,000 answers a second on this kind of machine. A lane answers a request of its
-route only when the request is plain: no query string beyond the names the lane reads (each
-given once), a key pair already in the key cache that holds the lane's permission, and an
-answer the lane can give. Anything else (a bad id, a 404,
-an unknown key, `?include=`) goes on to the app unchanged, so a lane refuses nothing itself:
-every refusal is the route's. The lane's body is built by the route's own functions.
+route only when the request is plain: no query parameter but those the lane reads (each given
+once), a key pair already in the key cache that holds the lane's permission, and an answer the
+lane can give. Anything else (a bad id, a 404, an unknown key, `?include=`) goes on to the app
+unchanged, so a lane refuses nothing itself: every refusal is the route's. The lane's body is
+built by the route's own functions.
 
 A lane is bound to a route of the app (by method and path template): it matches with that
 route's own pattern, and only where the full route walk would pick that route too. Lanes sit in

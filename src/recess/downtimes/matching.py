@@ -417,7 +417,7 @@ class DowntimeIndex:
             bucket = buckets.get(key)
             if bucket is None:
                 continue
-            view = bucket.view  # BucketView.holds, written out: it is asked of every bucket a decision meets
+            view = bucket.view  # whether it holds (views.BucketView), written out: asked of every bucket met
             if view is None or view.version != bucket.version or now < view.since or (view.until is not None and now >= view.until):
                 view = self._view_now(bucket, now)
             for kind in view.kinds:
