@@ -51,10 +51,6 @@ def _cover_test(scope: str) -> Callable[[TagIndex], bool]:
     return partial(clauses_match, clauses) if clauses is not None else _matcher(scope)
 
 
-def _always(_tags: TagIndex) -> bool:
-    return True
-
-
 @lru_cache(maxsize=65536)
 def _clauses_given(scope: str, term: tuple[str, str]) -> tuple[Clause, ...] | None:
     """The clauses left to test of a plain scope for groups known to present `term` (the key of
@@ -65,17 +61,6 @@ def _clauses_given(scope: str, term: tuple[str, str]) -> tuple[Clause, ...] | No
         return None
     key, value = term
     return tuple(clause for clause in clauses if not (clause[2] and clause[0] == key and value in clause[1]))
-
-
-@lru_cache(maxsize=65536)
-def _cover_test_given(scope: str, term: tuple[str, str]) -> Callable[[TagIndex], bool]:
-    """The scope's test for groups known to present `term` (see _clauses_given)."""
-    rest = _clauses_given(scope, term)
-    if rest is None:
-        return _cover_test(scope)
-    if not rest:
-        return _always
-    return partial(clauses_match, rest) if len(rest) < len(_shape(scope)[2] or ()) else _cover_test(scope)
 
 
 @dataclass(slots=True)
@@ -162,12 +147,9 @@ class Entry:
             covers = self._covers = _cover_test(self.scope)
         return covers
 
-    def cover_test_given(self, term: tuple[str, str] | None) -> Callable[[TagIndex], bool]:
-        """`cover_test`, for groups known to present `term` (None: nothing known)."""
-        return self.cover_test() if term is None else _cover_test_given(self.scope, term)
-
     def clauses_given(self, term: tuple[str, str] | None) -> tuple[Clause, ...] | None:
-        """That test as the clauses it is made of, for a plain scope (None: a compiled matcher)."""
+        """For a plain scope, the clauses left to test of groups known to present `term` (None:
+        nothing known); None for a scope that needs its compiled matcher (`cover_test`)."""
         return _shape(self.scope)[2] if term is None else _clauses_given(self.scope, term)
 
     def covers(self, group_tags: TagIndex) -> bool:
@@ -407,7 +389,7 @@ class DowntimeIndex:
         found: list[Entry] = []
         until: datetime | None = None
         tags = group.tags
-        covered: dict[Callable[[TagIndex], bool], bool] = {}  # a scope met in several kinds is tested once
+        covered: dict[Callable[[TagIndex], bool], bool] = {}  # a compiled scope met in several kinds is tested once
         buckets = self._buckets.get(org_id, {})
         keys = _monitor_keys(monitor_id, monitor_tags) + group.term_keys
         mine = self._by_monitor.get((org_id, monitor_id))
@@ -428,9 +410,11 @@ class DowntimeIndex:
                     continue
                 clauses = kind.clauses
                 if clauses is None:
-                    covers = covered.get(kind.covers)
+                    test = kind.matcher
+                    assert test is not None
+                    covers = covered.get(test)
                     if covers is None:
-                        covers = covered[kind.covers] = kind.covers(tags)
+                        covers = covered[test] = test(tags)
                 else:  # plain clauses, tested in place: calling a test per kind was ~15% of a decision
                     covers = True
                     for term_key, values, wanted in clauses:

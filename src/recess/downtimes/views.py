@@ -30,8 +30,10 @@ class Kind:
     scope: str
     monitor_id: int | None  # the monitor they are for, if one
     monitor_tags: frozenset[str] | None  # else the tags a monitor must carry (None: any monitor)
-    covers: Callable[[TagIndex], bool]  # the scope's test of a group's tags
-    clauses: tuple[Clause, ...] | None  # that test as plain clauses (matching tests them in place); None: call `covers`
+    # The scope's test of a group's tags: the plain clauses left once the bucket's key is known
+    # (matching tests them in place), or else the compiled matcher.
+    clauses: tuple[Clause, ...] | None
+    matcher: Callable[[TagIndex], bool] | None
     active: tuple[Entry, ...]  # those active at the view's instant
     next_edge: datetime | None  # the first start or end after it among them (None: none)
 
@@ -99,5 +101,6 @@ def _kind(gathered: _Gathered, term: tuple[str, str] | None, carried: str | None
     tags = None if sample.any_monitor or sample.monitor_id is not None else sample.monitor_tags
     if tags is not None and tags == {carried}:  # the monitor carries it, or it would not be here
         tags = None
-    return Kind(sample.scope, sample.monitor_id, tags, sample.cover_test_given(term), sample.clauses_given(term),
+    clauses = sample.clauses_given(term)
+    return Kind(sample.scope, sample.monitor_id, tags, clauses, sample.cover_test() if clauses is None else None,
                 tuple(gathered.active), gathered.next_edge)
