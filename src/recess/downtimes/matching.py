@@ -21,10 +21,10 @@ from typing import Any
 
 from recess.core.schedule import Recurring, Schedule, Window, edge_after, state_at
 from recess.core.search import Clause, MatchAll, TagIndex, clauses_match, clauses_of, compile_matcher, index_tags, parse, required_terms
+from recess.downtimes.buckets import Bucket, Key, OrgBuckets, term_name
 from recess.downtimes.rules import schedule_of
-from recess.downtimes.views import Bucket, BucketView, view_of
+from recess.downtimes.views import BucketView, view_of
 
-Key = tuple[Any, ...]
 _ALL: Key = ("all",)
 _NONE: frozenset[str] = frozenset()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # any instant reads a one-time schedule's bounds
@@ -60,7 +60,15 @@ def _clauses_given(scope: str, term: tuple[str, str]) -> tuple[Clause, ...] | No
     if clauses is None:
         return None
     key, value = term
-    return tuple(clause for clause in clauses if not (clause[2] and clause[0] == key and value in clause[1]))
+    return _shared(tuple(clause for clause in clauses if not (clause[2] and clause[0] == key and value in clause[1])))
+
+
+@lru_cache(maxsize=65536)
+def _shared(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
+    """One object for equal clauses: `service:a env:prod` filed under service:a and `service:b
+    env:prod` under service:b leave the same `env:prod` to test, and a decision reading one
+    object that stays in the cache costs less than reading one per scope."""
+    return clauses
 
 
 @dataclass(slots=True)
@@ -191,9 +199,10 @@ class Group:
     terms: tuple[str, ...] = ()  # the tags as given: what a kept decision is keyed by
 
     @property
-    def term_keys(self) -> tuple[Key, ...]:
-        """The index keys of its `key:value` tags: where downtimes that require one are filed."""
-        return _term_keys(self.terms) if self.terms else tuple(("t", k, v) for k, values in self.tags.items() for v in values)
+    def term_names(self) -> tuple[str, ...]:
+        """Its `key:value` tags as the index names them (buckets.term_name): where downtimes
+        that require one are filed."""
+        return _term_names(self.terms) if self.terms else tuple(term_name(k, v) for k, values in self.tags.items() for v in values)
 
 
 def group_of(name: str, tags: Iterable[str]) -> Group:
@@ -208,15 +217,9 @@ def _indexed(tags: tuple[str, ...]) -> TagIndex:
 
 
 @lru_cache(maxsize=65536)
-def _monitor_keys(monitor_id: int, monitor_tags: frozenset[str]) -> tuple[Key, ...]:
-    """The keys every group of a monitor reaches: everything, the monitor's own, its tags'."""
-    return (_ALL, ("m", monitor_id), *(("mt", intern(tag)) for tag in sorted(monitor_tags)))
-
-
-@lru_cache(maxsize=65536)
-def _term_keys(tags: tuple[str, ...]) -> tuple[Key, ...]:
-    # Kept with the indexed tags: a group that transitions again is decided with the same keys.
-    return tuple(("t", intern(key), intern(value)) for key, values in _indexed(tags).items() for value in values)
+def _term_names(tags: tuple[str, ...]) -> tuple[str, ...]:
+    # Kept with the indexed tags: a group that transitions again is decided with the same names.
+    return tuple(term_name(key, value) for key, values in _indexed(tags).items() for value in values)
 
 
 class DowntimeIndex:
@@ -229,11 +232,9 @@ class DowntimeIndex:
 
     def __init__(self) -> None:
         self._entries: dict[int, Entry] = {}
-        self._filed: dict[int, tuple[int, Key]] = {}
-        self._buckets: dict[int, dict[Key, Bucket]] = {}  # per org and key: the entries themselves, and a view
+        self._filed: dict[int, tuple[OrgBuckets, Bucket]] = {}
+        self._buckets: dict[int, OrgBuckets] = {}  # per org: the entries themselves by key, and views
         self._recurring: set[int] = set()  # ids of recurring entries (a list of active ones reads them)
-        # (org, monitor id) -> how many of its own downtimes are filed under each term (() for none)
-        self._by_monitor: dict[tuple[int, int], dict[tuple[str, ...], int]] = {}
         # Per org, the sorted starts and ends of its one-time entries: how many are active at an
         # instant is two binary searches, not a scan (a list's total with 100,000 downtimes).
         self._starts: dict[int, list[datetime]] = {}
@@ -266,17 +267,13 @@ class DowntimeIndex:
                 insort(self._starts.setdefault(entry.org_id, []), bounds.start)
                 if bounds.end is not None:
                     insort(self._ends.setdefault(entry.org_id, []), bounds.end)
-            mine = self._buckets.setdefault(entry.org_id, {})
-            key = min(entry.keys(), key=lambda k: len(mine.get(k) or ()))
-            where = self._filed[entry.id] = (entry.org_id, key)
-            bucket = mine.get(key)
-            if bucket is None:
-                bucket = mine[key] = Bucket(key)
+            mine = self._buckets.get(entry.org_id)
+            if mine is None:
+                mine = self._buckets[entry.org_id] = OrgBuckets()
+            bucket = mine.ensure(min(entry.keys(), key=mine.size))
+            self._filed[entry.id] = (mine, bucket)
             bucket.entries[entry.id] = entry
-            bucket.version += 1
-            if entry.monitor_id is not None:
-                terms = self._by_monitor.setdefault((entry.org_id, entry.monitor_id), {})
-                terms[where[1][2:]] = terms.get(where[1][2:], 0) + 1
+            bucket.changed()
 
     def remove(self, downtime_id: int) -> None:
         with self._lock:
@@ -292,21 +289,12 @@ class DowntimeIndex:
                 if bounds.end is not None:
                     _discard_sorted(self._ends[entry.org_id], bounds.end)
             where = self._filed.pop(downtime_id, None)
-            if entry is not None and entry.monitor_id is not None and where is not None:
-                mine = (entry.org_id, entry.monitor_id)
-                terms = self._by_monitor.get(mine, {})
-                left = terms.get(where[1][2:], 1) - 1
-                if left > 0:
-                    terms[where[1][2:]] = left
-                else:
-                    terms.pop(where[1][2:], None)
-                    if not terms:
-                        self._by_monitor.pop(mine, None)
             if where is not None:
-                bucket = self._buckets.get(where[0], {}).get(where[1])
-                if bucket is not None:
-                    bucket.entries.pop(downtime_id, None)
-                    bucket.version += 1
+                mine, bucket = where
+                bucket.entries.pop(downtime_id, None)
+                bucket.changed()
+                if not bucket.entries:
+                    mine.discard(bucket)
 
     def recurring_active(self, org_id: int, now: datetime) -> list[int]:
         """Ids of the org's recurring downtimes inside an occurrence at `now`.
@@ -344,35 +332,37 @@ class DowntimeIndex:
         with self._lock:
             return [e for e in self._entries.values() if org_id is None or e.org_id == org_id]
 
-    def _keys(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], terms: Iterable[tuple[str, str]]) -> list[Key]:
-        """The keys a monitor and its groups' `terms` present: where what may match them is filed."""
-        keys: list[Key] = [_ALL, ("m", monitor_id)]
-        keys += [("mt", t) for t in monitor_tags]
-        terms = list(terms)
-        keys += [("t", *term) for term in terms]
-        mine = self._by_monitor.get((org_id, monitor_id))
-        if mine:  # most monitors have no downtime of their own, and few terms are theirs
-            keys += [("m", monitor_id, *term) for term in terms if term in mine]
-        return keys
+    @staticmethod
+    def _reached(mine: OrgBuckets, monitor_id: int, monitor_tags: Iterable[str], terms: tuple[str, ...]) -> list[BucketView | None]:
+        """The views of the buckets a monitor and groups presenting `terms` (term names) reach:
+        where what may match them is filed. None where there is no such bucket."""
+        reached = [mine.every.get("*"), mine.monitors.get(monitor_id), *map(mine.monitor_tags.get, monitor_tags), *map(mine.terms.get, terms)]
+        own = mine.own_terms.get(monitor_id)
+        if own:  # most monitors have no downtime of their own
+            reached += map(own.get, terms)
+        return reached
 
     def _filed_under(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str],
-                     terms: Iterable[tuple[str, str]]) -> list[tuple[Entry, Key]]:
-        """The downtimes filed under a key the monitor or its groups' `terms` present, with that key."""
-        keys = self._keys(org_id, monitor_id, monitor_tags, terms)
+                     terms: Iterable[str]) -> list[tuple[Entry, Bucket]]:
+        """The downtimes filed under a key the monitor or its groups' `terms` present, with their bucket."""
         with self._lock:
-            mine = self._buckets.get(org_id, {})
-            found = [(mine.get(wanted), wanted) for wanted in keys]
-            return [(entry, wanted) for bucket, wanted in found if bucket is not None for entry in bucket.entries.values()]
+            mine = self._buckets.get(org_id)
+            if mine is None:
+                return []
+            reached = self._reached(mine, monitor_id, monitor_tags, tuple(terms))
+            return [(entry, view.bucket) for view in reached if view is not None for entry in view.bucket.entries.values()]
 
     def _view_now(self, bucket: Bucket, now: datetime) -> BucketView:
         """What `bucket` says at `now` (views), made afresh."""
-        with self._lock:  # the version read with the entries: a view made of older ones never holds
+        with self._lock:
             version, entries = bucket.version, list(bucket.entries.values())
-        view = bucket.view = view_of(entries, version, now, bucket.key)
+        view = view_of(bucket, entries, now)
+        with self._lock:  # a view made of entries since changed is not kept
+            bucket.keep(view, version)
         return view
 
     def _candidates(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], groups: Iterable[Group]) -> list[Entry]:
-        terms = {(key, value) for group in groups for key, values in group.tags.items() for value in values}
+        terms = {name for group in groups for name in group.term_names}
         return [entry for entry, _ in self._filed_under(org_id, monitor_id, monitor_tags, terms)]
 
     def matching(self, org_id: int, monitor_id: int, monitor_tags: frozenset[str], group: Group, now: datetime) -> list[Entry]:
@@ -388,29 +378,28 @@ class DowntimeIndex:
         active ones added whole, so a decision costs the kinds it meets, not the downtimes."""
         found: list[Entry] = []
         until: datetime | None = None
+        mine = self._buckets.get(org_id)
+        if mine is None:
+            return found, until
         tags = group.tags
         covered: dict[Callable[[TagIndex], bool], bool] = {}  # a compiled scope met in several kinds is tested once
-        buckets = self._buckets.get(org_id, {})
-        keys = _monitor_keys(monitor_id, monitor_tags) + group.term_keys
-        mine = self._by_monitor.get((org_id, monitor_id))
-        if mine:  # most monitors have no downtime of their own, and few terms are theirs
-            keys += tuple(("m", monitor_id, *key[1:]) for key in group.term_keys if key[1:] in mine)
-        for key in keys:
-            bucket = buckets.get(key)
-            if bucket is None:
+        for view in self._reached(mine, monitor_id, monitor_tags, group.term_names):
+            if view is None:
                 continue
-            view = bucket.view  # whether it holds (views.BucketView), written out: asked of every bucket met
-            if view is None or view.version != bucket.version or now < view.since or (view.until is not None and now >= view.until):
-                view = self._view_now(bucket, now)
-            for kind in view.kinds:
-                if kind.monitor_id is not None:
-                    if kind.monitor_id != monitor_id:
+            since, view_until, always, edge, kinds, bucket = view
+            if now < since or (view_until is not None and now >= view_until):  # it holds no longer (or yet)
+                _, _, always, edge, kinds, _ = self._view_now(bucket, now)
+            if always:
+                found += always
+            if edge is not None and (until is None or edge < until):
+                until = edge
+            for kind_monitor, kind_tags, clauses, test, active, edge in kinds:
+                if kind_monitor is not None:
+                    if kind_monitor != monitor_id:
                         continue
-                elif kind.monitor_tags is not None and not kind.monitor_tags <= monitor_tags:
+                elif kind_tags is not None and not kind_tags <= monitor_tags:
                     continue
-                clauses = kind.clauses
                 if clauses is None:
-                    test = kind.matcher
                     assert test is not None
                     covers = covered.get(test)
                     if covers is None:
@@ -423,8 +412,7 @@ class DowntimeIndex:
                             break
                 if not covers:
                     continue
-                found.extend(kind.active)
-                edge = kind.next_edge
+                found += active
                 if edge is not None and (until is None or edge < until):
                     until = edge
         return found, until
@@ -444,11 +432,10 @@ class DowntimeIndex:
         groups = groups or [Group("*", {})]
         # A downtime filed under a term is tested only against the groups that present it: any
         # group it covers does (the term is required by its scope).
-        presenting: dict[tuple[str, str], list[Group]] = {}
+        presenting: dict[str, list[Group]] = {}  # by term name
         for group in groups:
-            for key, values in group.tags.items():
-                for value in values:
-                    presenting.setdefault((key, value), []).append(group)
+            for name in group.term_names:
+                presenting.setdefault(name, []).append(group)
         out = []  # (window start, id, entry, covered): sorted by the first two
         until: datetime | None = None
         for entry, filed in self._filed_under(org_id, monitor_id, monitor_tags, presenting):
@@ -463,8 +450,8 @@ class DowntimeIndex:
             if entry.match_all:
                 out.append((window.start, entry.id, entry, ["*"]))
                 continue
-            term = filed[1:] if filed[0] == "t" else filed[2:] if filed[0] == "m" and len(filed) == 4 else None
-            pool = presenting.get((term[0], term[1]), []) if term else groups
+            term = filed.term
+            pool = presenting.get(term_name(*term), []) if term else groups
             covers = entry.covers
             covered = [g.name for g in pool if covers(g.tags)]
             if covered:
