@@ -190,36 +190,30 @@ def monitor_tag_set(tags: Iterable[str]) -> frozenset[str]:
     return frozenset(t.strip().lower() for t in tags)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
-    """A monitor group as matching sees it."""
+    """A monitor group as matching sees it (group_of makes one from its tags)."""
 
     name: str
     tags: TagIndex
     terms: tuple[str, ...] = ()  # the tags as given: what a kept decision is keyed by
-
-    @property
-    def term_names(self) -> tuple[str, ...]:
-        """Its `key:value` tags as the index names them (buckets.term_name): where downtimes
-        that require one are filed."""
-        return _term_names(self.terms) if self.terms else tuple(term_name(k, v) for k, values in self.tags.items() for v in values)
+    # Its `key:value` tags as the index names them (buckets.term_name): where downtimes that
+    # require one are filed.
+    term_names: tuple[str, ...] = ()
 
 
 def group_of(name: str, tags: Iterable[str]) -> Group:
     given = tuple(tags)
-    return Group(name, _indexed(given), given)
+    indexed, names = _indexed(given)
+    return Group(name, indexed, given, names)
 
 
 @lru_cache(maxsize=65536)
-def _indexed(tags: tuple[str, ...]) -> TagIndex:
-    """A group's tags indexed once, however often its monitor is read."""
-    return index_tags(tags)
-
-
-@lru_cache(maxsize=65536)
-def _term_names(tags: tuple[str, ...]) -> tuple[str, ...]:
-    # Kept with the indexed tags: a group that transitions again is decided with the same names.
-    return tuple(term_name(key, value) for key, values in _indexed(tags).items() for value in values)
+def _indexed(tags: tuple[str, ...]) -> tuple[TagIndex, tuple[str, ...]]:
+    """A group's tags indexed and named once, however often its monitor is read or the group
+    transitions."""
+    indexed = index_tags(tags)
+    return indexed, tuple(term_name(key, value) for key, values in indexed.items() for value in values)
 
 
 class DowntimeIndex:
