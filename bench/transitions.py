@@ -18,7 +18,8 @@ Prints figures; asserts nothing.
                                 [--database-url postgresql://postgres@127.0.0.1:5432/test]
 
 With --database-url (PostgreSQL), a scratch database is created on that server for the run and
-dropped at the end; without it, a fresh SQLite file, deleted at the end.
+dropped at the end; without it, a fresh SQLite file, deleted at the end. The garbage collector
+is set as a server sets it once its index is loaded (core.collector).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from recess.accounts import store as accounts  # noqa: E402
 from recess.accounts.permissions import ADMIN  # noqa: E402
-from recess.core import clock  # noqa: E402
+from recess.core import clock, collector  # noqa: E402
 from recess.core.changes import ChangeCounter  # noqa: E402
 from recess.core.db import Database  # noqa: E402
 from recess.downtimes import live  # noqa: E402
@@ -173,6 +174,8 @@ def main() -> None:
         with db.read() as session:
             live.refresh(session, index, clock.now())
         print(f"index loaded: {len(index):,} downtimes in {time.perf_counter() - started:.2f} s")
+        # The collector as a server sets it once started and its index is loaded (core.collector).
+        collector.tune()
 
         agents = Agents(args.hosts, rng)
         with db.session() as session:  # every host's group exists, OK: no transition

@@ -1,5 +1,5 @@
-"""The idle collector (core.collector): young objects are collected while no request is being
-answered, never during one."""
+"""The collector (core.collector): young objects are collected while no request is being
+answered, never during one; what lives on (startup's objects, the loaded index) is frozen."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import gc
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
 from recess.app import create_app
-from recess.core.collector import IdleCollector
+from recess.core.collector import IdleCollector, settle
+from recess.core.db import Database
+from recess.downtimes import feature
+from recess.downtimes.matching import DowntimeIndex
 from recess.settings import Settings
 
 
@@ -60,3 +64,27 @@ def test_an_app_collects_while_idle(tmp_path: Path) -> None:
             assert time.monotonic() < deadline
             time.sleep(0.02)
         assert app.collector.in_flight == 0  # type: ignore[attr-defined]
+
+
+def test_settle_takes_what_exists_out_of_the_walk() -> None:
+    kept = [[i] for i in range(100)]
+    settle()
+    try:
+        walked = {id(o) for o in gc.get_objects()}
+        assert not any(id(o) in walked for o in kept)  # frozen: no generation holds them
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_loaded_downtime_index_is_settled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settled: list[bool] = []
+    monkeypatch.setattr(feature.collector, "settle", lambda: settled.append(True))
+    db = Database(f"sqlite:///{tmp_path / 'index.db'}")
+    db.migrate()
+    feature._warm(SimpleNamespace(db=db), DowntimeIndex())  # type: ignore[arg-type]
+    assert settled == [True]
+    # An index that could not be loaded (the first request loads it) leaves the collector be.
+    broken = SimpleNamespace(db=SimpleNamespace(read=lambda: (_ for _ in ()).throw(RuntimeError("down"))))
+    feature._warm(broken, DowntimeIndex())  # type: ignore[arg-type]
+    assert settled == [True]

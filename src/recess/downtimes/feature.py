@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from recess.core import clock
+from recess.core import clock, collector
 from recess.core.application import Feature, Services
 from recess.core.scheduler import Job
 from recess.downtimes import lanes, live, routes_matches, routes_v1, routes_v2, service, store
@@ -36,6 +36,8 @@ def _warm(services: Services, index: DowntimeIndex) -> None:
             list(monitors.group_tag_texts(session, 0))
     except Exception:  # the first request that needs the index loads it instead
         log.exception("could not load the downtime index at start")
+        return
+    collector.settle()  # the index lives on: out of every full collection's walk
 
 
 def _start(services: Services) -> None:
