@@ -12,12 +12,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from recess.accounts import store as accounts
 from recess.accounts.permissions import ADMIN
 from recess.core.db import Database
 from recess.downtimes import live, rules, store
 from recess.downtimes.matching import DowntimeIndex, group_of
+from recess.downtimes.model import Downtime
 from tests.conftest import BACKENDS, pg_database_for
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -118,3 +120,40 @@ def test_a_rolled_back_change_leaves_the_index_alone(db: Database) -> None:
         store.cancel(row, user_id, T0)
         raise RuntimeError("the request failed after canceling")
     assert _muting(db, index, org_id, "env:c", T0) == [kept.uuid]
+
+
+def _stored(db: Database, index: DowntimeIndex, org_id: int, at: datetime) -> int:
+    with db.read() as session:
+        live.refresh(session, index, at)
+        counted = session.scalar(select(func.count()).select_from(Downtime).where(Downtime.org_id == org_id))
+    assert index.stored_count(org_id) == counted
+    return counted
+
+
+def test_an_orgs_stored_count_follows_inserts_only(db: Database) -> None:
+    """A list's total comes from the index: counted at load, then one more per row inserted,
+    by either insert, however its changes arrive (canceled, or inserted and changed between two
+    refreshes); other orgs keep their own."""
+    org_id, user_id = _owner(db)
+    with db.session() as session:
+        other_org = accounts.get_or_create_org(session, "other").id
+        store.insert(session, org_id, user_id, _fields("env:a"), T0, api_version=2)
+        store.insert(session, other_org, user_id, _fields("env:a"), T0, api_version=2)
+    index = DowntimeIndex()
+    assert _stored(db, index, org_id, T0) == 1  # counted at load
+    with db.session() as session:
+        row = store.insert(session, org_id, user_id, _fields("env:b"), T0, api_version=2)
+    with db.writing() as connection:  # the lanes' create
+        store.insert_one_time(connection, [store.NewOneTime(org_id, user_id, _fields("env:c"), T0)] * 2)
+    with db.session() as session:  # changed before the index saw it: still one new row
+        found = store.by_uuid(session, org_id, row.uuid, for_update=True)
+        assert found is not None
+        store.cancel(found, user_id, T0 + timedelta(seconds=1))
+    assert _stored(db, index, org_id, T0 + timedelta(seconds=2)) == 4
+    with db.session() as session:  # a change of a row the index counted: none more
+        found = store.by_uuid(session, org_id, row.uuid, for_update=True)
+        assert found is not None
+        store.write(found, _fields("env:d"), user_id, T0 + timedelta(seconds=3))
+    assert _stored(db, index, org_id, T0 + timedelta(seconds=4)) == 4
+    assert _stored(db, index, other_org, T0 + timedelta(seconds=4)) == 1
+    assert _stored(db, DowntimeIndex(), org_id, T0 + timedelta(seconds=4)) == 4  # and afresh

@@ -58,10 +58,11 @@ def current(session: Session, name: str) -> int:
     return int(rows[0][0] or 0) if rows else 0
 
 
-def mark(session: Session, name: str, row: Any) -> None:
-    """`row` (which has a `change_seq`) changed in this transaction: number it at commit."""
-    marked: dict[str, list[Any]] = session.info.setdefault("changes", {})
-    marked.setdefault(name, []).append(row)
+def mark(session: Session, name: str, row: Any, created: bool = False) -> None:
+    """`row` (which has a `change_seq`) changed in this transaction: number it at commit. A
+    row `created` here also has a `created_seq`, numbered the same."""
+    marked: dict[str, list[tuple[Any, bool]]] = session.info.setdefault("changes", {})
+    marked.setdefault(name, []).append((row, created))
     if row.change_seq is None:
         row.change_seq = 0  # a placeholder until commit: the column is not nullable
 
@@ -75,8 +76,10 @@ def touch(session: Session, name: str) -> None:
 def _stamp(session: Session) -> None:
     for name, rows in session.info.pop("changes", {}).items():
         value = next_value(session, name)
-        for row in rows:
+        for row, created in rows:
             row.change_seq = value
+            if created:
+                row.created_seq = value
 
 
 @event.listens_for(Session, "after_rollback")

@@ -31,7 +31,7 @@ PRUNE_EVERY = timedelta(seconds=60)  # downtimes whose last window ended leave t
 _COLUMNS = (Downtime.id, Downtime.uuid, Downtime.org_id, Downtime.scope, Downtime.monitor_id, Downtime.monitor_tags,
             Downtime.start, Downtime.end, Downtime.timezone, Downtime.recurrences, Downtime.canceled,
             Downtime.mute_first_recovery_notification, Downtime.notify_end_states, Downtime.notify_end_types,
-            Downtime.change_seq)
+            Downtime.change_seq, Downtime.created_seq)
 
 
 def _apply(index: DowntimeIndex, row: Any, now: datetime) -> None:
@@ -50,10 +50,13 @@ def refresh(session: Session, index: DowntimeIndex, now: datetime) -> None:
                 select(*_COLUMNS).where(Downtime.canceled.is_(None), or_(Downtime.end.is_(None), Downtime.end > now)))
             for row in rows:
                 _apply(index, row, now)
+            index.set_stored(store.stored_counts(session))
         elif seq > index.seq:
             for row in session.execute(select(*_COLUMNS).where(Downtime.change_seq > index.seq)):
                 if row.change_seq <= seq:
                     _apply(index, row, now)
+                    if row.created_seq is not None and row.created_seq > index.seq:  # inserted since
+                        index.add_stored(row.org_id)
         # An older snapshot (a request that began before another refresh) never moves it back.
         if index.seq is None or seq > index.seq:
             index.seq = seq

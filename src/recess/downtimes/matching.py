@@ -240,6 +240,9 @@ class DowntimeIndex:
         self._lock = RLock()
         self.refreshing = RLock()
         self.seq: int | None = None  # the downtime change sequence applied so far (see live)
+        # Per org, how many downtimes are stored, canceled and ended ones too (a list's total):
+        # counted once at load, then one more for each new row applied (live).
+        self._stored: dict[int, int] = {}
         self.pruned_at: datetime | None = None
         self.refreshed_at: datetime | None = None
 
@@ -318,6 +321,18 @@ class DowntimeIndex:
             starts, ends = self._starts.get(org_id, []), self._ends.get(org_id, [])
             one_time = bisect_right(starts, now) - bisect_right(ends, now)  # every end follows its start
         return one_time + len(self.recurring_active(org_id, now))
+
+    def set_stored(self, counts: dict[int, int]) -> None:
+        with self._lock:
+            self._stored = dict(counts)
+
+    def add_stored(self, org_id: int) -> None:
+        with self._lock:
+            self._stored[org_id] = self._stored.get(org_id, 0) + 1
+
+    def stored_count(self, org_id: int) -> int:
+        """How many downtimes the org has stored, as of the last refresh."""
+        return self._stored.get(org_id, 0)
 
     def get(self, downtime_id: int) -> Entry | None:
         return self._entries.get(downtime_id)

@@ -34,6 +34,9 @@ class Downtime(Base):
     # The downtimes change counter's value when this row last changed (see core.changes): other
     # processes' indexes apply the rows past the last value they saw.
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # Its change_seq when it was inserted (None: inserted before 0017): an index applying it
+    # past the last value it saw knows it as a new row, one more of its org's downtimes.
+    created_seq: Mapped[int | None] = mapped_column(BigInteger)
 
     scope: Mapped[str] = mapped_column(Text)
     monitor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

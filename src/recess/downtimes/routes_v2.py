@@ -96,7 +96,9 @@ def list_downtimes(
                                      index.recurring_active(principal.org_id, now))
             total = index.active_count(principal.org_id, now)
         else:
-            page, total = store.page(session, principal.org_id, page_offset, page_limit)
+            live.refresh(session, index, now)
+            page = store.page(session, principal.org_id, page_offset, page_limit)
+            total = index.stored_count(principal.org_id)
         rows = list(page)
         data, included = _documents(session, rows, now, wanted or None)
     return json(_document(data, included, wanted or None, meta={"page": {"total_filtered_count": total}}))

@@ -38,14 +38,14 @@ def _new_values(v1_id: int, org_id: int, user_id: int, fields: Fields, now: date
     return {
         "id": v1_id, "uuid": time_uuid(), "org_id": org_id, "api_version": api_version, "created_by": user_id,
         "updated_by": None, "created": now, "modified": now, "canceled": None, "ends_next": next_end(fields, now),
-        "change_seq": change_seq, "v1_scope": None, "v1_recurrence": None,
+        "change_seq": change_seq, "created_seq": change_seq, "v1_scope": None, "v1_recurrence": None,
         **{name: getattr(fields, name) for name in _FIELD_NAMES},
     }
 
 
 def insert(session: Session, org_id: int, user_id: int, fields: Fields, now: datetime, api_version: int) -> Downtime:
     row = Downtime(**_new_values(allocate_id(session), org_id, user_id, fields, now, api_version, None))
-    changes.mark(session, DOWNTIMES, row)
+    changes.mark(session, DOWNTIMES, row, created=True)
     session.add(row)
     session.flush()
     allocate_occurrences(session, row, now)
@@ -136,13 +136,17 @@ def by_uuid(session: Session, org_id: int, downtime_uuid: str, *, for_update: bo
     return session.scalar(query)
 
 
-def page(session: Session, org_id: int, offset: int, limit: int) -> tuple[Sequence[Downtime], int]:
-    """Oldest first, as Datadog lists them, with the total before paging."""
-    total = session.scalar(select(func.count()).select_from(Downtime).where(Downtime.org_id == org_id)) or 0
-    rows = session.scalars(
+def page(session: Session, org_id: int, offset: int, limit: int) -> Sequence[Downtime]:
+    """Oldest first, as Datadog lists them. (Their total comes from the index: counting them
+    here read every row of the org, ~20 ms for 100,000 on PostgreSQL.)"""
+    return session.scalars(
         select(Downtime).where(Downtime.org_id == org_id).order_by(Downtime.created, Downtime.id).offset(offset).limit(limit)
     ).all()
-    return rows, total
+
+
+def stored_counts(session: Session) -> dict[int, int]:
+    """How many downtimes each org has stored, canceled and ended ones too."""
+    return {org_id: count for org_id, count in session.execute(select(Downtime.org_id, func.count()).group_by(Downtime.org_id))}
 
 
 def active_page(session: Session, org_id: int, now: datetime, offset: int, limit: int,
