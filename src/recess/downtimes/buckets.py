@@ -4,8 +4,8 @@ A bucket holds the downtimes filed under one key (matching): every downtime, a m
 a monitor tag's, a `key:value` term's, or a monitor's own under a term. Each kind of key has
 its own table, and a term's table is keyed by one interned `key:value` string, whose hash is
 kept in the string: a decision looks up ten or so keys, and with tuple keys, hashed afresh
-and compared element by element, those lookups were a third of a decision at 100,000
-downtimes.
+and compared element by element, those lookups took ~20% of a decision at 100,000 downtimes.
+A table holds each bucket's view itself, so that a decision reads one object less a bucket.
 """
 
 from __future__ import annotations
