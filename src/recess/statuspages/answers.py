@@ -6,10 +6,10 @@ list), `included` with `include=`, and `meta.page` on paged lists.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from recess.core.answers import RelationshipAnswer, ResourceAnswer
 from recess.core.openapi import UUID, Answer
@@ -115,136 +115,32 @@ class TemplateAttributesAnswer(BaseModel):
     modified_at: str
 
 
-class StatusPageAnswer(BaseModel):
-    id: str
-    type: Literal["status_pages"]
-    attributes: PageAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
+class Documents(NamedTuple):
+    one: type[BaseModel]  # `{"data": {...}}`
+    many: type[BaseModel]  # `{"data": [...], "meta": ...}`
 
 
-class StatusPageDocument(BaseModel):
-    data: StatusPageAnswer
-    included: list[ResourceAnswer] | None = None
+def _documents(name: str, kind: str, attributes: type[BaseModel]) -> Documents:
+    """The documents of one kind of resource, named in /openapi.json as `{name}Answer` (the
+    resource), `{name}Document` and `{name}ListDocument`; every kind has the same shape."""
+    literal: Any = Literal[kind]
+    resource: Any = create_model(f"{name}Answer", id=(str, ...), type=(literal, ...), attributes=(attributes, ...),
+                                 relationships=(dict[str, RelationshipAnswer], ...))
+    included: Any = (list[ResourceAnswer] | None, None)
+    return Documents(
+        create_model(f"{name}Document", data=(resource, ...), included=included),
+        create_model(f"{name}ListDocument", data=(list[resource], ...), meta=(OffsetMeta | None, None), included=included),
+    )
 
 
-class StatusPageListDocument(BaseModel):
-    data: list[StatusPageAnswer]
-    meta: OffsetMeta | None = None  # paged lists
-    included: list[ResourceAnswer] | None = None
-
-
-class ComponentAnswer(BaseModel):
-    id: str
-    type: Literal["components"]
-    attributes: ComponentAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
-
-
-class ComponentDocument(BaseModel):
-    data: ComponentAnswer
-    included: list[ResourceAnswer] | None = None
-
-
-class ComponentListDocument(BaseModel):
-    data: list[ComponentAnswer]
-    meta: OffsetMeta | None = None  # paged lists
-    included: list[ResourceAnswer] | None = None
-
-
-class DegradationAnswer(BaseModel):
-    id: str
-    type: Literal["degradations"]
-    attributes: DegradationAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
-
-
-class DegradationDocument(BaseModel):
-    data: DegradationAnswer
-    included: list[ResourceAnswer] | None = None
-
-
-class DegradationListDocument(BaseModel):
-    data: list[DegradationAnswer]
-    meta: OffsetMeta | None = None  # paged lists
-    included: list[ResourceAnswer] | None = None
-
-
-class MaintenanceAnswer(BaseModel):
-    id: str
-    type: Literal["maintenances"]
-    attributes: MaintenanceAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
-
-
-class MaintenanceDocument(BaseModel):
-    data: MaintenanceAnswer
-    included: list[ResourceAnswer] | None = None
-
-
-class MaintenanceListDocument(BaseModel):
-    data: list[MaintenanceAnswer]
-    meta: OffsetMeta | None = None  # paged lists
-    included: list[ResourceAnswer] | None = None
-
-
-class DegradationUpdateAnswer(BaseModel):
-    id: str
-    type: Literal["degradation_updates"]
-    attributes: UpdateAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
-
-
-class DegradationUpdateDocument(BaseModel):
-    data: DegradationUpdateAnswer
-    included: list[ResourceAnswer] | None = None
-
-
-class MaintenanceUpdateAnswer(BaseModel):
-    id: str
-    type: Literal["maintenance_updates"]
-    attributes: UpdateAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
-
-
-class MaintenanceUpdateDocument(BaseModel):
-    data: MaintenanceUpdateAnswer
-    included: list[ResourceAnswer] | None = None
-
-
-class DegradationTemplateAnswer(BaseModel):
-    id: str
-    type: Literal["degradation_templates"]
-    attributes: TemplateAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
-
-
-class DegradationTemplateDocument(BaseModel):
-    data: DegradationTemplateAnswer
-    included: list[ResourceAnswer] | None = None
-
-
-class DegradationTemplateListDocument(BaseModel):
-    data: list[DegradationTemplateAnswer]
-    meta: OffsetMeta | None = None  # paged lists
-    included: list[ResourceAnswer] | None = None
-
-
-class MaintenanceTemplateAnswer(BaseModel):
-    id: str
-    type: Literal["maintenance_templates"]
-    attributes: TemplateAttributesAnswer
-    relationships: dict[str, RelationshipAnswer]
-
-
-class MaintenanceTemplateDocument(BaseModel):
-    data: MaintenanceTemplateAnswer
-    included: list[ResourceAnswer] | None = None
-
-
-class MaintenanceTemplateListDocument(BaseModel):
-    data: list[MaintenanceTemplateAnswer]
-    meta: OffsetMeta | None = None  # paged lists
-    included: list[ResourceAnswer] | None = None
+PAGES = _documents("StatusPage", "status_pages", PageAttributesAnswer)
+COMPONENTS = _documents("Component", "components", ComponentAttributesAnswer)
+DEGRADATIONS = _documents("Degradation", "degradations", DegradationAttributesAnswer)
+MAINTENANCES = _documents("Maintenance", "maintenances", MaintenanceAttributesAnswer)
+DEGRADATION_UPDATES = _documents("DegradationUpdate", "degradation_updates", UpdateAttributesAnswer)
+MAINTENANCE_UPDATES = _documents("MaintenanceUpdate", "maintenance_updates", UpdateAttributesAnswer)
+DEGRADATION_TEMPLATES = _documents("DegradationTemplate", "degradation_templates", TemplateAttributesAnswer)
+MAINTENANCE_TEMPLATES = _documents("MaintenanceTemplate", "maintenance_templates", TemplateAttributesAnswer)
 
 
 PAGE = {"page_id": UUID}
@@ -259,41 +155,40 @@ def _templates() -> dict[Any, Answer]:
     found: dict[Any, Answer] = {}
     for route in routes_templates.router.routes:
         assert isinstance(route, APIRoute)
-        one, many = (DegradationTemplateDocument, DegradationTemplateListDocument) if "/degradation_templates" in route.path_format \
-            else (MaintenanceTemplateDocument, MaintenanceTemplateListDocument)
+        one, many = DEGRADATION_TEMPLATES if "/degradation_templates" in route.path_format else MAINTENANCE_TEMPLATES
         listing = "{template_id}" not in route.path_format
-        method = next(iter(route.methods))
+        method = next(iter(route.methods or ()))
         body: type[BaseModel] | None = None if method == "DELETE" else many if listing and method == "GET" else one
         found[route.endpoint] = Answer(body, _ids() if listing else _ids("template_id"))
     return found
 
 
 answers = {
-    routes_pages.create_page: Answer(StatusPageDocument),
-    routes_pages.list_pages: Answer(StatusPageListDocument),
-    routes_pages.get_page: Answer(StatusPageDocument, PAGE),
-    routes_pages.update_page: Answer(StatusPageDocument, PAGE),
+    routes_pages.create_page: Answer(PAGES.one),
+    routes_pages.list_pages: Answer(PAGES.many),
+    routes_pages.get_page: Answer(PAGES.one, PAGE),
+    routes_pages.update_page: Answer(PAGES.one, PAGE),
     routes_pages.delete_page: Answer(None, PAGE),
     routes_pages.publish: Answer(None, PAGE),
     routes_pages.unpublish: Answer(None, PAGE),
-    routes_pages.create_component: Answer(ComponentDocument, PAGE),
-    routes_pages.list_components: Answer(ComponentListDocument, PAGE),
-    routes_pages.get_component: Answer(ComponentDocument, _ids("component_id")),
-    routes_pages.update_component: Answer(ComponentDocument, _ids("component_id")),
+    routes_pages.create_component: Answer(COMPONENTS.one, PAGE),
+    routes_pages.list_components: Answer(COMPONENTS.many, PAGE),
+    routes_pages.get_component: Answer(COMPONENTS.one, _ids("component_id")),
+    routes_pages.update_component: Answer(COMPONENTS.one, _ids("component_id")),
     routes_pages.delete_component: Answer(None, _ids("component_id")),
-    routes_degradations.create_degradation: Answer(DegradationDocument, PAGE),
-    routes_degradations.backfill_degradation: Answer(DegradationDocument, PAGE),
-    routes_degradations.list_degradations: Answer(DegradationListDocument),
-    routes_degradations.get_degradation: Answer(DegradationDocument, _ids("degradation_id")),
-    routes_degradations.update_degradation: Answer(DegradationDocument, _ids("degradation_id")),
+    routes_degradations.create_degradation: Answer(DEGRADATIONS.one, PAGE),
+    routes_degradations.backfill_degradation: Answer(DEGRADATIONS.one, PAGE),
+    routes_degradations.list_degradations: Answer(DEGRADATIONS.many),
+    routes_degradations.get_degradation: Answer(DEGRADATIONS.one, _ids("degradation_id")),
+    routes_degradations.update_degradation: Answer(DEGRADATIONS.one, _ids("degradation_id")),
     routes_degradations.delete_degradation: Answer(None, _ids("degradation_id")),
-    routes_degradations.edit_degradation_update: Answer(DegradationUpdateDocument, _ids("degradation_id", "update_id")),
+    routes_degradations.edit_degradation_update: Answer(DEGRADATION_UPDATES.one, _ids("degradation_id", "update_id")),
     routes_degradations.soft_delete_degradation_update: Answer(None, _ids("degradation_id", "update_id")),
-    routes_maintenances.create_maintenance: Answer(MaintenanceDocument, PAGE),
-    routes_maintenances.backfill_maintenance: Answer(MaintenanceDocument, PAGE),
-    routes_maintenances.list_maintenances: Answer(MaintenanceListDocument),
-    routes_maintenances.get_maintenance: Answer(MaintenanceDocument, _ids("maintenance_id")),
-    routes_maintenances.update_maintenance: Answer(MaintenanceDocument, _ids("maintenance_id")),
-    routes_maintenances.patch_maintenance_update: Answer(MaintenanceUpdateDocument, _ids("maintenance_id", "update_id")),
+    routes_maintenances.create_maintenance: Answer(MAINTENANCES.one, PAGE),
+    routes_maintenances.backfill_maintenance: Answer(MAINTENANCES.one, PAGE),
+    routes_maintenances.list_maintenances: Answer(MAINTENANCES.many),
+    routes_maintenances.get_maintenance: Answer(MAINTENANCES.one, _ids("maintenance_id")),
+    routes_maintenances.update_maintenance: Answer(MAINTENANCES.one, _ids("maintenance_id")),
+    routes_maintenances.patch_maintenance_update: Answer(MAINTENANCE_UPDATES.one, _ids("maintenance_id", "update_id")),
     **_templates(),
 }
